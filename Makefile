@@ -1,0 +1,49 @@
+# Vielstimmig – the two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export FLASK_CONFIG ?= development
+
+.PHONY: run test setup install translations db seed demo extract-messages update-translations check-translations bench clean
+
+run: setup ## set up, then serve on http://127.0.0.1:5000
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install translations ## set up, then run the whole suite
+	$(MAKE) --no-print-directory db seed demo
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install translations db seed demo
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+
+translations: ## compile the .po catalogues to .mo
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 20
+
+db:
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed:
+	$(FLASK) seed
+
+demo:
+	$(FLASK) demo
+
+extract-messages: ## collect every translatable string into translations/messages.pot
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o translations/messages.pot --no-location --sort-output --project Vielstimmig .
+
+update-translations: extract-messages ## merge new strings into every catalogue
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+check-translations:
+	$(BIN)/python -m pytest tests/i18n/test_catalogues.py -q
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite

@@ -1,0 +1,88 @@
+"""Vielstimmig: online participation and consultation.
+
+The application factory reads as a list of named steps; it touches no database.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import configs
+
+
+def create_app(config: str | type | object | None = None) -> Flask:
+    """Create the application from a config name (``development``, ``testing``,
+    ``production``), a config class or object; ``FLASK_CONFIG`` when none is given."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None:
+        config = os.environ.get("FLASK_CONFIG", "development")
+    if isinstance(config, str):
+        if config not in configs:
+            raise RuntimeError(f"Unknown configuration {config!r}; use one of {sorted(configs)}")
+        config = configs[config]
+    app.config.from_object(config)
+    _check_config(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app.core import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if app.config.get("REQUIRE_SECRET_KEY") and not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the environment variable SECRET_KEY to a long random "
+            "value (for example: python -c 'import secrets; print(secrets.token_hex(32))') "
+            "or use FLASK_CONFIG=development for local work."
+        )
+    from app.i18n.languages import KNOWN_LANGUAGES
+
+    unknown = [code for code in app.config["LANGUAGES"] if code not in KNOWN_LANGUAGES]
+    if unknown or not app.config["LANGUAGES"]:
+        raise RuntimeError(f"LANGUAGES contains unsupported codes: {unknown}")
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n.locale import init_url_language, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_url_language(app)
+    import app.models  # noqa: F401  (every model registered for Alembic and relationships)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts_bp
+    from app.api.routes import bp as api_bp
+    from app.consultations.admin import bp as staff_bp
+    from app.consultations.routes import bp as consultations_bp
+    from app.contributions.routes import bp as contributions_bp
+    from app.i18n.routes import bp as i18n_bp
+
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(contributions_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+

@@ -1,0 +1,29 @@
+"""Command-line commands: ``flask --app wsgi seed``, ``demo``, ``translate ...``."""
+from __future__ import annotations
+
+import click
+
+from app.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("seed")
+    def seed():
+        """Create the 13 action fields and the departments (idempotent)."""
+        from app.consultations.seed import seed_reference_data
+
+        created = seed_reference_data()
+        db.session.commit()
+        click.echo(f"Seed data: {created['action_fields']} action fields and "
+                   f"{created['departments']} departments created; the rest were up to date.")
+
+    @app.cli.command("demo")
+    def demo():
+        """Create a demo consultation with contributions in several languages (idempotent)."""
+        from app.demo import create_demo
+
+        if create_demo():
+            db.session.commit()
+            click.echo("Demo consultation created.")
+        else:
+            click.echo("Demo consultation already present; nothing changed.")

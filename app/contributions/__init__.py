@@ -1,0 +1,1 @@
+"""Contributions: what people answer to a consultation, and the form they answer on."""

@@ -1,0 +1,87 @@
+"""Contributions and their answers."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.enums import enum_column, register_titles
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+
+class Channel(enum.Enum):
+    ONLINE = "online"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+    STATEMENT = "statement"
+
+
+class ContributionStatus(enum.Enum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+
+
+register_titles({
+    Channel.ONLINE: _l("Online"),
+    Channel.WORKSHOP: _l("Workshop"),
+    Channel.PAPER: _l("Paper"),
+    Channel.STATEMENT: _l("Statement"),
+    ContributionStatus.PENDING: _l("Awaiting moderation"),
+    ContributionStatus.PUBLISHED: _l("Published"),
+    ContributionStatus.HIDDEN: _l("Hidden"),
+})
+
+answer_choices = sa.Table(
+    "answer_choices",
+    db.metadata,
+    sa.Column("answer_id", sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("option_id", sa.ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Contribution(db.Model):
+    """One person's (or one group's) submission to a consultation."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (sa.Index("ix_contributions_consultation_status", "consultation_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8), default="und")
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.ONLINE)
+    status: Mapped[ContributionStatus] = mapped_column(enum_column(ContributionStatus), default=ContributionStatus.PUBLISHED)
+    # The free-text answers joined in question order: what lists show and the analysis reads.
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    consultation = relationship("Consultation")
+    author = relationship("User")
+    answers = relationship("Answer", back_populates="contribution", cascade="all, delete-orphan")
+
+    def ordered_answers(self) -> list["Answer"]:
+        """Answers in the order of their questions."""
+        return sorted(self.answers, key=lambda a: (a.question.position, a.question_id))
+
+
+class Answer(db.Model):
+    """The answer to one question: text, a scale value or chosen options."""
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    scale_value: Mapped[int | None] = mapped_column(sa.SmallInteger)
+
+    contribution = relationship("Contribution", back_populates="answers")
+    question = relationship("Question")
+    choices = relationship("QuestionOption", secondary=answer_choices, order_by="QuestionOption.position")

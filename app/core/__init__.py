@@ -1,0 +1,1 @@
+"""Shared plumbing: error pages, security headers, template helpers, time and URL helpers."""
