@@ -37,7 +37,7 @@ demo:
 	$(FLASK) demo
 
 extract-messages: ## collect every translatable string into translations/messages.pot
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o translations/messages.pot --no-location --sort-output --project Vielstimmig .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --project Vielstimmig .
 
 update-translations: extract-messages ## merge new strings into every catalogue
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -2,11 +2,14 @@
 ``TEST_DATABASE_URL`` is set), built by the Alembic migrations, emptied after each test."""
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
@@ -22,6 +25,14 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh context, so a request never shares the test's app
+    context (``g``, the SQLAlchemy session) the way a real server's requests never do."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     class Config(TestingConfig):
@@ -29,6 +40,7 @@ def app(tmp_path_factory):
         WTF_CSRF_ENABLED = True
 
     application = create_app(Config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             with _db.engine.begin() as conn:
@@ -80,6 +92,10 @@ def login_as(client, db):
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+        # Requests in a test share the app context (and so ``g``); forget a user Flask-Login cached there.
+        from flask import g
+
+        g.pop("_login_user", None)
         return user
 
     return _login

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.consultations.models import SCALE_VALUES, Consultation, QuestionKind
@@ -59,7 +59,7 @@ def build_contribution_form(consultation: Consultation, lang: str, max_length: i
         required = InputRequired(message=REQUIRED_MESSAGE) if question.required else Optional()
         if question.kind is QuestionKind.FREE_TEXT:
             field = TextAreaField(label, validators=[
-                required,
+                DataRequired(message=REQUIRED_MESSAGE) if question.required else Optional(),
                 Length(max=max_length, message=_l("Please write at most %(max)d characters.")),
             ], render_kw={"maxlength": max_length, "rows": 6})
         elif question.kind is QuestionKind.SINGLE_CHOICE:
