@@ -7,4 +7,4 @@ from app.consultations.models import (  # noqa: F401
     Question,
     QuestionOption,
 )
-from app.contributions.models import Answer, Contribution  # noqa: F401
+from app.contributions.models import Answer, Contribution, ContributionTranslation  # noqa: F401

@@ -26,7 +26,22 @@ class ContributionStatus(enum.Enum):
     HIDDEN = "hidden"
 
 
+class LanguageSource(enum.Enum):
+    """How a contribution's language code was set."""
+
+    DETECTED = "detected"  # by the language detector
+    AUTHOR = "author"  # chosen or corrected by the author
+    STAFF = "staff"  # set by staff, a mediator or an import
+
+
+class TranslationSource(enum.Enum):
+    HUMAN = "human"
+    MACHINE = "machine"
+
+
 register_titles({
+    TranslationSource.HUMAN: _l("Human translation"),
+    TranslationSource.MACHINE: _l("Machine translation"),
     Channel.ONLINE: _l("Online"),
     Channel.WORKSHOP: _l("Workshop"),
     Channel.PAPER: _l("Paper"),
@@ -54,6 +69,8 @@ class Contribution(db.Model):
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(sa.String(8), default="und")
+    language_confidence: Mapped[float | None] = mapped_column(sa.Float)
+    language_source: Mapped[LanguageSource] = mapped_column(enum_column(LanguageSource), default=LanguageSource.AUTHOR)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.ONLINE)
     status: Mapped[ContributionStatus] = mapped_column(enum_column(ContributionStatus), default=ContributionStatus.PUBLISHED)
     # The free-text answers joined in question order: what lists show and the analysis reads.
@@ -64,6 +81,14 @@ class Contribution(db.Model):
     consultation = relationship("Consultation")
     author = relationship("User")
     answers = relationship("Answer", back_populates="contribution", cascade="all, delete-orphan")
+    translations = relationship("ContributionTranslation", back_populates="contribution",
+                                cascade="all, delete-orphan", foreign_keys="ContributionTranslation.contribution_id",
+                                order_by="ContributionTranslation.created_at")
+
+    def current_translation(self, language: str) -> "ContributionTranslation | None":
+        """The translation into ``language`` readers see: the newest current one."""
+        candidates = [t for t in self.translations if t.language == language and t.is_current]
+        return max(candidates, key=lambda t: (t.created_at, t.id or 0)) if candidates else None
 
     def ordered_answers(self) -> list["Answer"]:
         """Answers in the order of their questions."""
@@ -85,3 +110,32 @@ class Answer(db.Model):
     contribution = relationship("Contribution", back_populates="answers")
     question = relationship("Question")
     choices = relationship("QuestionOption", secondary=answer_choices, order_by="QuestionOption.position")
+
+
+class ContributionTranslation(db.Model):
+    """A translation of a contribution's text, stored beside the original, never over it.
+
+    Corrections add a new row (``based_on`` the one corrected) and retire the old one
+    (``is_current`` False), so the history is kept."""
+
+    __tablename__ = "contribution_translations"
+    __table_args__ = (sa.Index("ix_contribution_translations_lookup", "contribution_id", "language", "is_current"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    source_language: Mapped[str] = mapped_column(sa.String(8))
+    text: Mapped[str] = mapped_column(sa.Text)
+    source: Mapped[TranslationSource] = mapped_column(enum_column(TranslationSource))
+    provider: Mapped[str | None] = mapped_column(sa.String(64))
+    model: Mapped[str | None] = mapped_column(sa.String(200))
+    translator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A human translation, or a machine translation a person has checked.
+    reviewed: Mapped[bool] = mapped_column(default=False)
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contribution_translations.id", ondelete="SET NULL"))
+    is_current: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contribution = relationship("Contribution", back_populates="translations", foreign_keys=[contribution_id])
+    translator = relationship("User")
+    based_on = relationship("ContributionTranslation", remote_side=[id])
