@@ -63,6 +63,21 @@ class Config:
     REQUIRE_SECRET_KEY = True
     SECURE_HEADERS_HSTS = False
 
+    # --- Background jobs and machine translation (app/core/jobs.py, app/i18n/providers.py) ---
+    # Jobs go to this RQ queue when REDIS_URL is set; without it they run inline.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "vielstimmig")
+    # none (no machine translation), libretranslate or openai (any OpenAI-compatible endpoint).
+    TRANSLATION_PROVIDER = os.environ.get("TRANSLATION_PROVIDER", "none").strip().lower() or "none"
+    TRANSLATION_URL = os.environ.get("TRANSLATION_URL") or None
+    TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY") or None
+    TRANSLATION_MODEL = os.environ.get("TRANSLATION_MODEL") or None
+    TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", 20))  # seconds per request
+    # Languages every contribution is translated into (the working group reads German).
+    TRANSLATION_TARGETS = [c.strip() for c in os.environ.get("TRANSLATION_TARGETS", "de").split(",") if c.strip()]
+    # Waits (seconds) before each inline retry after a transient provider error.
+    TRANSLATION_RETRY_WAITS = [float(s) for s in os.environ.get("TRANSLATION_RETRY_WAITS", "0.5,1,2").split(",")
+                               if s.strip()]
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -77,9 +92,14 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_SERVER = None
     SERVER_NAME = None
+    # Tests that need Redis read REDIS_URL from the environment themselves and use their own queues.
+    REDIS_URL = None
 
 
 class ProductionConfig(Config):
+    # Host names this site answers to (comma-separated); links in mails are built from the request's
+    # host, so production must not trust any Host header.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SECURE_HEADERS_HSTS = True

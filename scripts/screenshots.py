@@ -2,13 +2,16 @@
 """Full-page screenshots of the main pages, and a check that no page scrolls sideways.
 
 Starts the app itself on a free loopback port with a fresh temporary SQLite database
-(``flask db upgrade``, ``seed``, ``demo``), opens each page in Debian's Chromium through
-Playwright at every width and interface language, saves ``<lang>-<page>-<width>.png`` into
-``--out`` and reports, per page and width, whether the document is wider than the viewport.
-Exits 1 when any page overflows horizontally or answers with a server error.
+(``flask db upgrade``, ``seed``, ``demo`` and one administrator account), opens each page in
+Debian's Chromium through Playwright at every width and interface language, saves
+``<lang>-<page>-<width>.png`` into ``--out`` and reports, per page and width, whether the
+document is wider than the viewport. Exits 1 when any page overflows horizontally or answers
+with a server error.
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--langs de,en] [--widths 320,1280]
+        [--pages home,consultation] [--text-200]
 
+``--text-200`` adds a run at the widest width in a browser whose default text size is 200 %.
 Right-to-left preview: ``LANGUAGES=de,en,ar .venv/bin/python scripts/screenshots.py --langs ar``
 (a language without a catalogue shows the English texts, but in an ``<html dir="rtl">`` page).
 
@@ -18,12 +21,14 @@ script uses /usr/bin/chromium and never downloads a browser).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,15 +36,23 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_SLUG = "zusammenleben-im-quartier"
-# Simulates a reader who set the browser's text size to 200 %: only rem/em sizes follow it.
-TEXT_200 = "html { font-size: 200% !important; }"
+ADMIN_EMAIL = "screenshots@example.org"
+ADMIN_PASSWORD = secrets.token_urlsafe(16)
+# A reader who set the browser's default text size to 200 % (32 px instead of 16 px); written
+# into a fresh browser profile, so rem/em sizes and em media queries follow as they would for them.
+TEXT_200_PREFS = {"webkit": {"webprefs": {"default_font_size": 32, "default_fixed_font_size": 26}}}
+STAFF_EDIT = ".staff-table a[href*='/staff/consultations/']"
+SUBMIT = "main form[method=post]:not(.inline-form) button[type=submit]"
 
 
 @dataclass(frozen=True)
 class Shot:
     name: str
     path: str  # below /<lang>
-    submit_empty: bool = False  # press the form's submit button without filling anything in
+    follow: tuple[str, ...] = ()  # then click the first link matching each selector in turn
+    fill: dict[str, str] = field(default_factory=dict)  # then fill these fields ...
+    submit: bool = False  # ... and press the form's submit button (nothing filled: shows the errors)
+    staff: bool = False  # needs the administrator to be logged in
 
 
 SHOTS = [
@@ -48,11 +61,21 @@ SHOTS = [
     Shot("action-field", "/action-fields/language"),
     Shot("consultations", "/consultations"),
     Shot("consultation", f"/consultations/{DEMO_SLUG}"),
+    Shot("consultation-pager", f"/consultations/{DEMO_SLUG}?per_page=3&page=2"),
+    Shot("contribution", f"/consultations/{DEMO_SLUG}", follow=(".contribution-meta a",)),
     Shot("contribute", f"/consultations/{DEMO_SLUG}/contribute"),
-    Shot("contribute-errors", f"/consultations/{DEMO_SLUG}/contribute", submit_empty=True),
+    Shot("contribute-errors", f"/consultations/{DEMO_SLUG}/contribute", submit=True),
+    Shot("thanks", f"/consultations/{DEMO_SLUG}/contribute", submit=True,
+         fill={"main form textarea": "Mehr Bänke im Park. – More benches in the park."}),
+    Shot("easy-read", "/leichte-sprache"),
     Shot("login", "/account/login"),
     Shot("register", "/account/register"),
+    Shot("register-errors", "/account/register", submit=True),
     Shot("not-found", "/no-such-page"),
+    Shot("staff-dashboard", "/staff/", staff=True),
+    Shot("staff-consultation", "/staff/", follow=(STAFF_EDIT,), staff=True),
+    Shot("staff-question-errors", "/staff/", follow=(STAFF_EDIT, "a.button[href$='/questions/new']"),
+         submit=True, staff=True),
 ]
 
 
@@ -70,33 +93,74 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def prepare_database(workdir: Path) -> None:
-    """Point the app at a fresh SQLite file and fill it like `make db seed demo` does."""
+def flask(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def prepare_database(workdir: Path) -> bool:
+    """Point the app at a fresh SQLite file and fill it like `make db seed demo` does; add an
+    administrator. Returns whether the administrator could be created (else staff pages are skipped)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'screenshots.sqlite'}"
     os.environ["FLASK_CONFIG"] = "development"
     for command in (["db", "upgrade"], ["seed"], ["demo"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        done = flask(*command)
+        if done.returncode:
+            sys.exit(f"flask {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    admin = flask("users", "create", ADMIN_EMAIL, "--name", "Screenshots", "--role", "admin",
+                  "--password", ADMIN_PASSWORD)
+    if admin.returncode:
+        print(f"no administrator, staff pages skipped:\n{admin.stdout}{admin.stderr}")
+    return admin.returncode == 0
 
 
 def start_server(app):
     """Serve the app from a background thread on a free loopback port; returns (server, base URL)."""
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # the report below says what matters
+            pass
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
-def take(page, base: str, lang: str, shot: Shot, out: Path, label: str, text_200: bool) -> tuple[int, bool, str]:
+def open_context(pw, browser, width: int, text_200: bool, profile_dir: Path):
+    """A fresh browser context (no cookies carry over); with text_200 one on its own profile."""
+    options = {"viewport": {"width": width, "height": 800}, "reduced_motion": "reduce"}
+    if not text_200:
+        return browser.new_context(**options)
+    (profile_dir / "Default").mkdir(parents=True, exist_ok=True)
+    (profile_dir / "Default" / "Preferences").write_text(json.dumps(TEXT_200_PREFS))
+    return pw.chromium.launch_persistent_context(str(profile_dir), executable_path=CHROMIUM,
+                                                 args=CHROMIUM_ARGS, **options)
+
+
+def log_in(page, base: str, lang: str) -> None:
+    page.goto(f"{base}/{lang}/account/login")
+    page.fill("input[type=email], input[name=email]", ADMIN_EMAIL)
+    page.fill("input[type=password]", ADMIN_PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        page.click(SUBMIT)
+
+
+def take(page, base: str, lang: str, shot: Shot, out: Path, label: str) -> tuple[int, bool, str]:
     """Open one page, screenshot it; returns (HTTP status, overflows?, detail)."""
     response = page.goto(f"{base}/{lang}{shot.path}", wait_until="load")
-    if shot.submit_empty and response is not None and response.ok:
+    for selector in shot.follow:
+        if response is None or not response.ok:
+            break
         with page.expect_navigation(wait_until="load") as navigation:
-            page.click("main form[method=post] button[type=submit]")
+            page.locator(selector).first.click()
         response = navigation.value
-    if text_200:
-        page.add_style_tag(content=TEXT_200)
+    if shot.submit and response is not None and response.ok:
+        for selector, value in shot.fill.items():
+            page.locator(selector).first.fill(value)
+        with page.expect_navigation(wait_until="load") as navigation:
+            page.locator(SUBMIT).last.click()
+        response = navigation.value
     status = response.status if response is not None else 0
     sizes = page.evaluate("() => ({sw: document.documentElement.scrollWidth,"
                           " cw: document.documentElement.clientWidth})")
@@ -126,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="vielstimmig-shots-") as tmp:
-        prepare_database(Path(tmp))
+        has_admin = prepare_database(Path(tmp))
+        if not has_admin:
+            shots = [s for s in shots if not s.staff]
         from app import create_app
 
         app = create_app("development")
@@ -145,19 +211,23 @@ def main(argv: list[str] | None = None) -> int:
                 if args.text_200:
                     runs.append((max(widths), f"{max(widths)}-text200", True))
                 for width, label, text_200 in runs:
-                    # A fresh context per width: no cookies (language choice, session) carry over.
-                    context = browser.new_context(viewport={"width": width, "height": 800},
-                                                  bypass_csp=text_200, reduced_motion="reduce")
+                    context = open_context(pw, browser, width, text_200, Path(tmp) / "profile")
                     page = context.new_page()
                     for lang in langs:
-                        for shot in shots:
-                            status, overflows, detail = take(page, base, lang, shot, out, label, text_200)
+                        logged_in = False
+                        # Public pages first, as a visitor; then the staff pages, logged in.
+                        for shot in sorted(shots, key=lambda s: s.staff):
+                            if shot.staff and not logged_in:
+                                log_in(page, base, lang)
+                                logged_in = True
+                            status, overflows, detail = take(page, base, lang, shot, out, label)
                             verdict = "OVERFLOW" if overflows else "ok"
-                            print(f"{lang:3} {shot.name:18} {label:>13}  HTTP {status}  {verdict:8} {detail}")
+                            print(f"{lang:3} {shot.name:21} {label:>13}  HTTP {status}  {verdict:8} {detail}")
                             if overflows:
                                 problems.append(f"{lang} {shot.name} {label}: wider than the viewport ({detail})")
                             if status >= 500 or status == 0:
                                 problems.append(f"{lang} {shot.name} {label}: HTTP {status}")
+                        context.clear_cookies()
                     context.close()
                 browser.close()
         finally:

@@ -90,7 +90,7 @@ def login_as(client, db):
     def _login(role="resident", **kwargs):
         user = make_user(role=role, **kwargs)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         # Requests in a test share the app context (and so ``g``); forget a user Flask-Login cached there.
         from flask import g

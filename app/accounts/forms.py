@@ -6,7 +6,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.services import (
     DISPLAY_NAME_MAX_LENGTH,
@@ -58,8 +58,8 @@ class AccountRegisterForm(FlaskForm):
 
     email = _email_field(_l("E-mail address"))
     display_name = StringField(_l("Name shown to others"), filters=[_strip], validators=[
-        InputRequired(message=_l("Please enter a name.")),
-        Length(min=1, max=DISPLAY_NAME_MAX_LENGTH, message=_l("Please use at most %(max)d characters.")),
+        DataRequired(message=_l("Please enter a name.")),  # also refuses a name of only spaces
+        Length(max=DISPLAY_NAME_MAX_LENGTH, message=_l("Please use at most %(max)d characters.")),
         NoControlCharacters(),
     ], render_kw={"autocomplete": "name", "maxlength": DISPLAY_NAME_MAX_LENGTH})
     password, confirm = _new_password_fields(_l("Password"))

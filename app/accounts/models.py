@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -57,6 +58,15 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the user id and a fingerprint of the password hash, so that
+        changing the password ends every other session and "remember me" cookie."""
+        return f"{self.id}.{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(f"session:{self.password_hash}".encode()).hexdigest()[:16]
 
     @property
     def is_active(self) -> bool:  # Flask-Login

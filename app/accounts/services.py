@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
-from flask_babel import format_timedelta
+from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -182,8 +181,16 @@ def send_password_reset_mail(user: User) -> bool:
     """Send ``user`` a reset link in the current interface language; ``False`` if sending failed."""
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     link = url_for("accounts.reset", token=password_reset_token(user), _external=True)
-    body = render_template("accounts/email/password_reset.txt", user=user, link=link,
-                           duration=format_timedelta(timedelta(seconds=max_age), threshold=1.1))
+    duration = _duration_text(max_age)
+    body = "\n\n".join([
+        _("Hello %(name)s,", name=user.display_name),
+        _("someone – hopefully you – asked to set a new password for your Vielstimmig account. "
+          "To choose a new password, open this link:"),
+        link,
+        _("The link works for %(duration)s and only once.", duration=duration),
+        _("If you did not ask for this, you can ignore this e-mail. Your password stays the same."),
+        "-- \nVielstimmig",
+    ]) + "\n"
     try:
         send_mail(user.email, _("Set a new password for Vielstimmig"), body)
     except MailError:
@@ -191,6 +198,14 @@ def send_password_reset_mail(user: User) -> bool:
         return False
     current_app.logger.info("Password reset link sent to user %s", user.id)
     return True
+
+
+def _duration_text(seconds: int) -> str:
+    """How long a link works, rounded down to whole minutes (never promise more than is true)."""
+    minutes = max(1, int(seconds) // 60)
+    if minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def reset_password(user: User, new_password: str) -> None:

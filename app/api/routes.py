@@ -49,6 +49,11 @@ def open_data_headers(response):
     if not (request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")):
         return response
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    if request.method == "OPTIONS":  # a CORS preflight, e.g. for a conditional request
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+        response.headers["Access-Control-Max-Age"] = "86400"
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         # What a signed-in user or a holder of an invitation link sees is theirs alone.
         personal = bool(session) or current_user.is_authenticated
@@ -123,14 +128,15 @@ def _consultation_filters() -> tuple[dict, dict]:
     status = request.args.get("status", "")
     if status:
         if status not in FILTER_STATUSES:
-            raise BadParameter(_("The parameter “status” must be one of: %(values)s.",
-                                 values=", ".join(FILTER_STATUSES)))
+            raise BadParameter(_("The parameter “%(name)s” must be one of: %(values)s.",
+                                 name="status", values=", ".join(FILTER_STATUSES)))
         filters["status"], query["status"] = ConsultationStatus(status), status
     scope = request.args.get("scope", "")
     if scope:
         values = [s.value for s in Scope]
         if scope not in values:
-            raise BadParameter(_("The parameter “scope” must be one of: %(values)s.", values=", ".join(values)))
+            raise BadParameter(_("The parameter “%(name)s” must be one of: %(values)s.",
+                                 name="scope", values=", ".join(values)))
         filters["scope"], query["scope"] = Scope(scope), scope
     return filters, query
 

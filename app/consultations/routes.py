@@ -20,6 +20,12 @@ def home():
                            action_fields=queries.action_fields())
 
 
+@bp.get("/leichte-sprache")
+def easy_read():
+    """How to take part, in easy-to-read German (Leichte Sprache), whatever the interface language."""
+    return render_template("consultations/easy_read.html")
+
+
 @bp.get("/action-fields")
 def action_fields():
     return render_template("consultations/action_fields.html", action_fields=queries.action_fields())

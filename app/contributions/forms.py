@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.consultations.models import SCALE_VALUES, Consultation, QuestionKind
+from app.contributions.services import AUTO_LANGUAGE
 from app.i18n.content import localize
 from app.i18n.languages import CONTRIBUTION_LANGUAGES
 
@@ -74,11 +75,23 @@ def build_contribution_form(consultation: Consultation, lang: str, max_length: i
         setattr(_Form, field_name(question), field)
 
     form = _Form(**kwargs)
-    form.language.choices = [(code, language.native_name) for code, language in CONTRIBUTION_LANGUAGES.items()
-                             if code != "und"]
+    form.language.choices = [(AUTO_LANGUAGE, _l("Recognise automatically"))] + [
+        (code, language.native_name) for code, language in CONTRIBUTION_LANGUAGES.items() if code != "und"]
     if not form.is_submitted():
-        form.language.data = lang
+        form.language.data = AUTO_LANGUAGE
     return form
+
+
+class LanguageCorrectForm(FlaskForm):
+    """The author corrects the recognised language on the confirmation page."""
+
+    language = SelectField(_l("Language of your contribution"), validate_choice=False,
+                           validators=[InputRequired(message=REQUIRED_MESSAGE), OfferedChoices()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [(code, language.native_name) for code, language in CONTRIBUTION_LANGUAGES.items()
+                                 if code != "und"]
 
 
 def answers_from_form(consultation: Consultation, form: ContributionForm) -> dict[int, object]:
@@ -98,3 +111,22 @@ def answers_from_form(consultation: Consultation, form: ContributionForm) -> dic
         elif data:
             answers[question.id] = [int(v) for v in dict.fromkeys(data)]
     return answers
+
+
+class TranslationAddForm(FlaskForm):
+    """Staff and language mediators add or correct a translation of a contribution."""
+
+    language = SelectField(_l("Translate into"), validate_choice=False,
+                           validators=[InputRequired(message=REQUIRED_MESSAGE), OfferedChoices()])
+    text = TextAreaField(_l("Translation"), validators=[
+        DataRequired(message=_l("Please enter the translation.")),
+        Length(max=10000, message=_l("Please write at most %(max)d characters.")),
+    ], render_kw={"rows": 8})
+
+    def __init__(self, *args, **kwargs):
+        from flask import current_app
+
+        from app.i18n.languages import KNOWN_LANGUAGES
+
+        super().__init__(*args, **kwargs)
+        self.language.choices = [(code, KNOWN_LANGUAGES[code].native_name) for code in current_app.config["LANGUAGES"]]

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.consultations.models import SCALE_VALUES, Consultation, ModerationMode, QuestionKind
-from app.contributions.models import Answer, Channel, Contribution, ContributionStatus
+from app.contributions.models import Answer, Channel, Contribution, ContributionStatus, LanguageSource
 from app.extensions import db
 from app.i18n.languages import CONTRIBUTION_LANGUAGES
 
@@ -30,15 +30,21 @@ def published_contributions(consultation: Consultation):
     )
 
 
-def submit_contribution(consultation: Consultation, answers: dict[int, object], *, language: str,
-                        author=None, channel: Channel = Channel.ONLINE, max_length: int = 5000) -> Contribution:
+AUTO_LANGUAGE = "auto"
+
+
+def submit_contribution(consultation: Consultation, answers: dict[int, object], *, language: str = AUTO_LANGUAGE,
+                        reading_language: str | None = None, author=None, channel: Channel = Channel.ONLINE,
+                        max_length: int = 5000) -> Contribution:
     """Store a contribution with its answers, checking every rule again; flushes, does not commit.
 
     ``answers`` maps question ids to text (free text), an int (scale) or a list of option ids.
+    ``language`` is a code the author chose, or ``auto``: then it is detected from the text, with
+    the language the person reads the page in (``reading_language``) as a prior.
     """
     if channel is Channel.ONLINE and not consultation.accepts_contributions():
         raise ContributionRefused("closed")
-    if language not in CONTRIBUTION_LANGUAGES:
+    if language != AUTO_LANGUAGE and language not in CONTRIBUTION_LANGUAGES:
         raise ContributionRefused("language")
     questions = {q.id: q for q in consultation.questions}
     if set(answers) - set(questions):
@@ -50,8 +56,8 @@ def submit_contribution(consultation: Consultation, answers: dict[int, object], 
         raise ContributionRefused("empty")
 
     status = ContributionStatus.PENDING if consultation.moderation is ModerationMode.PRE else ContributionStatus.PUBLISHED
-    contribution = Contribution(consultation=consultation, language=language, channel=channel,
-                                status=status, author=author if getattr(author, "is_authenticated", False) else None)
+    contribution = Contribution(consultation=consultation, channel=channel, status=status,
+                                author=author if getattr(author, "is_authenticated", False) else None)
     texts: list[str] = []
     for question in consultation.questions:  # question order
         if question.id not in answers:
@@ -76,6 +82,7 @@ def submit_contribution(consultation: Consultation, answers: dict[int, object], 
             answer.choices = [options[v] for v in value]
         contribution.answers.append(answer)
     contribution.text = "\n\n".join(texts)
+    set_detected_or_chosen_language(contribution, language, reading_language)
     db.session.add(contribution)
     db.session.flush()
     return contribution
@@ -89,3 +96,65 @@ def own_recent_contribution(consultation: Consultation, contribution_id) -> Cont
     if contribution is None or contribution.consultation_id != consultation.id:
         return None
     return contribution
+
+
+def set_detected_or_chosen_language(contribution: Contribution, language: str, reading_language: str | None) -> None:
+    """Use the author's choice, or detect the language of the contribution's text."""
+    if language != AUTO_LANGUAGE:
+        contribution.language, contribution.language_confidence = language, None
+        contribution.language_source = LanguageSource.AUTHOR
+        return
+    from app.i18n.detection import detect_language
+
+    detection = detect_language(contribution.text, priors=reading_language_prior(reading_language))
+    contribution.language, contribution.language_confidence = detection.code, detection.confidence
+    contribution.language_source = LanguageSource.DETECTED
+
+
+def reading_language_prior(reading_language: str | None) -> dict[str, float] | None:
+    """People mostly write in the language they read the page in: a moderate prior for it."""
+    from app.i18n.detection import READING_LANGUAGE_PRIOR
+
+    return {reading_language: READING_LANGUAGE_PRIOR} if reading_language else None
+
+
+def correct_language(contribution: Contribution, language: str, actor=None) -> None:
+    """The author (or staff) corrects the language of a contribution."""
+    if language not in CONTRIBUTION_LANGUAGES:
+        raise ContributionRefused("language")
+    contribution.language, contribution.language_confidence = language, None
+    contribution.language_source = LanguageSource.STAFF if getattr(actor, "is_staff", False) else LanguageSource.AUTHOR
+    db.session.flush()
+
+
+def get_contribution_or_404(consultation: Consultation, contribution_id: int) -> Contribution:
+    """A contribution of ``consultation`` with answers and translations loaded, else 404."""
+    from flask import abort
+
+    from app.contributions.models import ContributionTranslation
+
+    contribution = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.id == contribution_id, Contribution.consultation_id == consultation.id)
+        .options(selectinload(Contribution.answers).selectinload(Answer.choices),
+                 selectinload(Contribution.answers).selectinload(Answer.question),
+                 selectinload(Contribution.translations).selectinload(ContributionTranslation.translator))
+    ).first()
+    if contribution is None:
+        abort(404)
+    return contribution
+
+
+def translations_by_language(contribution: Contribution) -> dict[str, list]:
+    """Every translation of a contribution, grouped by language, newest first (the history)."""
+    grouped: dict[str, list] = {}
+    for translation in sorted(contribution.translations, key=lambda t: (t.created_at, t.id), reverse=True):
+        grouped.setdefault(translation.language, []).append(translation)
+    return grouped
+
+
+def after_submission(contribution: Contribution) -> None:
+    """Side effects once a contribution is committed: machine translation when configured."""
+    from app.contributions.translations import schedule_machine_translation
+
+    schedule_machine_translation(contribution.id)

@@ -45,7 +45,10 @@ def send_mail(to: str, subject: str, body: str) -> None:
         raise MailError(str(error)) from error
 
     if not config.get("MAIL_SERVER"):
-        app.logger.info("Mail not sent (MAIL_SERVER is not set). To: %s\nSubject: %s\n\n%s", to, subject, body)
+        if app.debug or app.testing or app.config.get("MAIL_LOG_BODY"):
+            app.logger.info("Mail not sent (MAIL_SERVER is not set). To: %s\nSubject: %s\n\n%s", to, subject, body)
+        else:  # in production a body may hold a reset link: never write it to a log
+            app.logger.warning("Mail to %s not sent: MAIL_SERVER is not set.", to)
         if app.testing:
             app.extensions.setdefault(OUTBOX_KEY, []).append(message)
         return

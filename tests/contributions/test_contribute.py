@@ -54,7 +54,7 @@ def test_form_renders_every_question_kind_with_labels(client, consultation):
     assert html.count('type="checkbox"') == 3
     assert "<legend>" in html and "(required)" in html
     assert 'name="csrf_token"' in html
-    assert '<option selected value="en">' in html  # answer language defaults to the page language
+    assert '<option selected value="auto">' in html  # recognised automatically unless the author chooses
 
 
 def test_submission_stores_every_answer(client, consultation):
