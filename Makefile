@@ -47,3 +47,6 @@ check-translations:
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite
+
+bench: install ## benchmarks: language detection accuracy and speed (figures for the README)
+	$(BIN)/python scripts/bench_langid.py

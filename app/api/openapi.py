@@ -7,7 +7,7 @@ allows no others, so the document doubles as the contract the tests check respon
 from __future__ import annotations
 
 from app.consultations.models import ConsultationKind, ConsultationStatus, QuestionKind, Scope
-from app.contributions.models import Channel
+from app.contributions.models import Channel, TranslationSource
 
 API_VERSION = "1.0.0"
 FILTER_STATUSES = [s.value for s in ConsultationStatus if s is not ConsultationStatus.DRAFT]
@@ -130,7 +130,19 @@ def _schemas() -> dict:
                                                           "(ISO 639-1, else 639-3; und = undetermined)."},
             "channel": {"type": "string", "enum": [c.value for c in Channel]},
             "created_at": {"type": "string", "format": "date-time"},
+            "translations": {"type": "array", "items": _ref("schemas", "Translation"),
+                             "description": "Current translations, stored beside the original."},
         }, "A published contribution. Nothing about its author is published."),
+        "Translation": _obj({
+            "language": {"type": "string", "description": "The language translated into."},
+            "text": {"type": "string"},
+            "source": {"type": "string", "enum": [t.value for t in TranslationSource],
+                       "description": "human (a language mediator or staff) or machine."},
+            "provider": {"type": ["string", "null"], "description": "Machine translation provider, if any."},
+            "model": {"type": ["string", "null"], "description": "Machine translation model, if any."},
+            "reviewed": {"type": "boolean", "description": "Written or checked by a person."},
+            "created_at": {"type": "string", "format": "date-time"},
+        }, "A translation of a contribution with its provenance."),
         "Answer": {
             "oneOf": [_ref("schemas", "FreeTextAnswer"), _ref("schemas", "ScaleAnswer"),
                       _ref("schemas", "ChoiceAnswer")],

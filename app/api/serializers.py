@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import url_for
 
 from app.consultations.models import ActionField, Consultation, Question, QuestionKind, QuestionOption
-from app.contributions.models import Answer, Contribution
+from app.contributions.models import Answer, Contribution, ContributionTranslation
 from app.core.timeutil import isoformat_utc
 from app.i18n.locale import default_language
 
@@ -89,6 +89,20 @@ def contribution(item: Contribution) -> dict:
         "answers": [answer(a) for a in item.ordered_answers()],
         "language": item.language,
         "channel": item.channel.value,
+        "created_at": timestamp(item.created_at),
+        "translations": [translation(t) for t in item.translations if t.is_current],
+    }
+
+
+def translation(item: ContributionTranslation) -> dict:
+    """A current translation with its provenance; who translated it is not published."""
+    return {
+        "language": item.language,
+        "text": item.text,
+        "source": item.source.value,
+        "provider": item.provider,
+        "model": item.model,
+        "reviewed": item.reviewed,
         "created_at": timestamp(item.created_at),
     }
 

@@ -25,7 +25,8 @@ def published_contributions(consultation: Consultation):
         .where(Contribution.consultation_id == consultation.id,
                Contribution.status == ContributionStatus.PUBLISHED)
         .options(selectinload(Contribution.answers).selectinload(Answer.choices),
-                 selectinload(Contribution.answers).selectinload(Answer.question))
+                 selectinload(Contribution.answers).selectinload(Answer.question),
+                 selectinload(Contribution.translations))
         .order_by(Contribution.created_at.desc(), Contribution.id.desc())
     )
 

@@ -305,3 +305,30 @@ def test_signed_in_answers_are_private(client, login_as, seeded):
 
 def test_html_pages_get_no_api_headers(client, seeded):
     assert "Access-Control-Allow-Origin" not in client.get("/en/consultations").headers
+
+
+def test_contributions_carry_current_translations_with_provenance(api_get, seeded, login_as):
+    from app.contributions.models import ContributionTranslation, TranslationSource
+    from app.contributions.translations import add_human_translation
+
+    made = make_consultation("uebersetzt")
+    contribution = make_contribution(made, text="Daha fazla kurs lazım", language="tr")
+    _db.session.add(ContributionTranslation(contribution=contribution, language="de", source_language="tr",
+                                            text="Es braucht mehr Kurse", source=TranslationSource.MACHINE,
+                                            provider="libretranslate", model="argos-tr-de"))
+    _db.session.commit()
+    item = api_get(f"{PREFIX}/consultations/uebersetzt/contributions",
+                   "/consultations/{slug}/contributions").get_json()["items"][0]
+    assert item["translations"] == [{
+        "language": "de", "text": "Es braucht mehr Kurse", "source": "machine", "provider": "libretranslate",
+        "model": "argos-tr-de", "reviewed": False, "created_at": item["translations"][0]["created_at"]}]
+    from tests.factories import make_user
+
+    mediator = make_user("working_group")
+    add_human_translation(contribution, "de", "Es werden mehr Kurse gebraucht.", actor=mediator)
+    _db.session.commit()
+    item = api_get(f"{PREFIX}/consultations/uebersetzt/contributions",
+                   "/consultations/{slug}/contributions").get_json()["items"][0]
+    assert [(t["source"], t["text"], t["reviewed"]) for t in item["translations"]] == [
+        ("human", "Es werden mehr Kurse gebraucht.", True)]
+    assert "translator" not in str(item) and mediator.email not in str(item)
