@@ -35,7 +35,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
     # Interface languages: the first is the default. Codes must have a catalogue in translations/.
-    LANGUAGES = [c.strip() for c in os.environ.get("LANGUAGES", "de,en").split(",") if c.strip()]
+    LANGUAGES = [c.strip() for c in os.environ.get("LANGUAGES", "de,en,tr,ar,ru,uk,pl,fa").split(",") if c.strip()]
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

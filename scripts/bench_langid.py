@@ -212,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))] if timings else 0.0
     out = [f"Data: `{data}`. Candidates: {len(detection.CANDIDATES)} languages; page-language prior weight "
-           f"{detection.READING_LANGUAGE_PRIOR}; MIN_LETTERS {detection.MIN_LETTERS}, MIN_CONFIDENCE "
-           f"{detection.MIN_CONFIDENCE}, MIN_RATIO {detection.MIN_RATIO}.", "", *lines,
+           f"{detection.READING_LANGUAGE_PRIOR}; MIN_WORDS {detection.MIN_WORDS}, MIN_LETTERS "
+           f"{detection.MIN_LETTERS}, MIN_CONFIDENCE {detection.MIN_CONFIDENCE}.", "", *lines,
            *other_languages_table(data), *mixed_table(data), *bars(results, sets),
            "**Cost**", "",
            "| detector load | peak memory (RSS) | of it the loaded detector | median per text | p95 per text |",

@@ -63,6 +63,8 @@ def apply(lang: str, source: str) -> None:
             value = translations[key]
             if _is_plural(message) != isinstance(value, list):
                 raise SystemExit(f"{key!r}: give a list of plural forms exactly for plural messages")
+            if _is_plural(message) and len(value) != catalogue.num_plurals:
+                raise SystemExit(f"{key!r}: {lang} needs {catalogue.num_plurals} plural forms, got {len(value)}")
             message.string = tuple(value) if _is_plural(message) else value
             message.flags.discard("fuzzy")
             applied += 1

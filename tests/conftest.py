@@ -92,10 +92,6 @@ def login_as(client, db):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
-        # Requests in a test share the app context (and so ``g``); forget a user Flask-Login cached there.
-        from flask import g
-
-        g.pop("_login_user", None)
         return user
 
     return _login

@@ -112,8 +112,10 @@ def test_per_page_limits(api_get, seeded):
 ])
 def test_bad_pagination_values_are_400(api_get, seeded, query, name):
     for path in ("/action-fields", "/consultations"):
-        error = api_get(f"{PREFIX}{path}?{query}", path, 400).get_json()["error"]
+        error = api_get(f"{PREFIX}{path}?{query}", path, 400, headers={"Accept-Language": "en"}).get_json()["error"]
         assert f"“{name}”" in error["detail"]
+    german = api_get(f"{PREFIX}/consultations?{query}", "/consultations", 400).get_json()["error"]
+    assert f"„{name}“" in german["detail"]  # German is the default language
 
 
 def test_bad_pagination_on_contributions_is_400(api_get, seeded):
@@ -174,7 +176,8 @@ def test_next_link_keeps_filters(api_get, seeded):
     ("scope=mars", "scope"), ("scope=%3Cscript%3E", "scope"),
 ])
 def test_bad_filter_values_are_400(api_get, seeded, query, name):
-    error = api_get(f"{PREFIX}/consultations?{query}", "/consultations", 400).get_json()["error"]
+    error = api_get(f"{PREFIX}/consultations?{query}", "/consultations", 400,
+                    headers={"Accept-Language": "en"}).get_json()["error"]
     assert f"“{name}”" in error["detail"] and "<script>" not in error["detail"]
 
 

@@ -1,6 +1,8 @@
 """Staff operations called directly: every rule holds without the pages in front of it."""
 from __future__ import annotations
 
+from config import Config
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -168,12 +170,16 @@ def test_dashboard_rows_count_in_one_go(db, admin):
     quiet = make_consultation(title={"de": "Ruhig"}, summary={"de": "Kurz"}, body={})
     rows = {row.consultation.id: row for row in services.dashboard_rows()}
     assert (rows[busy.id].contributions, rows[busy.id].pending) == (2, 1)
-    assert (rows[quiet.id].contributions, rows[quiet.id].pending, rows[quiet.id].missing_languages) == (0, 0, ["en"])
+    others = [code for code in Config.LANGUAGES if code != "de"]
+    assert (rows[quiet.id].contributions, rows[quiet.id].pending, rows[quiet.id].missing_languages) == (0, 0, others)
 
 
 def test_missing_translations(db):
-    assert services.missing_translations({"de": "a", "en": "b"}, {}, {"en": "only"}) == []
-    assert services.missing_translations({"de": "a"}, {"de": "b", "en": " "}) == ["en"]
+    others = [code for code in Config.LANGUAGES if code != "de"]
+    complete = {code: "x" for code in Config.LANGUAGES}
+    assert services.missing_translations(complete, {}, {"en": "only"}) == []
+    assert services.missing_translations({"de": "a"}, {"de": "b", "en": " "}) == others
+    assert services.missing_translations({**complete, "tr": ""}) == ["tr"]
 
 
 # --- status ---------------------------------------------------------------------------------------

@@ -135,3 +135,37 @@ def test_unpublished_contribution_pages_are_hidden(client, seeded, db, login_as)
     assert client.get(f"/en/consultations/{consultation.slug}/contributions/{published.id}").status_code == 404
     login_as("moderator")
     assert client.get(f"/en/consultations/{consultation.slug}/contributions/{pending.id}").status_code == 200
+
+
+def test_submission_is_machine_translated_when_a_provider_is_configured(app, client, seeded, db, monkeypatch):
+    """End to end: the form, then the job (inline without a queue) against a real local server."""
+    from tests.contributions.test_translations import configure
+    from tests.i18n.test_providers import FakeTranslationServer
+
+    consultation = make_consultation()
+    with FakeTranslationServer("libretranslate") as server:
+        configure(app, monkeypatch, TRANSLATION_URL=server.url)
+        response = _submit(client, consultation, "Mahallemizde gençler için daha fazla buluşma yeri olmalı.")
+    assert response.status_code == 303
+    contribution = _only(db)
+    translation = db.session.scalars(sa.select(ContributionTranslation)).one()
+    assert translation.contribution_id == contribution.id and translation.language == "de"
+    assert translation.source is TranslationSource.MACHINE and translation.provider == "libretranslate"
+    assert server.requests[0]["json"]["source"] == "tr" and server.requests[0]["json"]["target"] == "de"
+    german = client.get(f"/de/consultations/{consultation.slug}").get_data(as_text=True)
+    assert translation.text in german and "Mahallemizde" in german  # translation beside the original
+
+
+def test_provider_failure_never_blocks_or_loses_the_contribution(app, client, seeded, db, monkeypatch):
+    from tests.contributions.test_translations import configure
+    from tests.i18n.test_providers import FakeTranslationServer
+
+    consultation = make_consultation()
+    with FakeTranslationServer("libretranslate") as server:
+        server.script(*[(500, {"error": "down"}, 0)] * 10)
+        configure(app, monkeypatch, TRANSLATION_URL=server.url)
+        response = _submit(client, consultation, "Mahallemizde gençler için daha fazla buluşma yeri olmalı.")
+    assert response.status_code == 303
+    assert _only(db).text.startswith("Mahallemizde")
+    assert db.session.scalars(sa.select(ContributionTranslation)).first() is None
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -48,6 +48,8 @@ def test_catalogue_is_complete(code, source_messages):
     assert not fuzzy, f"{code}: fuzzy messages {fuzzy[:5]}"
     empty = [m.id for m in catalogue if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     assert not empty, f"{code}: untranslated {empty[:5]}"
+    wrong_plurals = [m.id for m in catalogue if m.id and m.pluralizable and len(m.string) != catalogue.num_plurals]
+    assert not wrong_plurals, f"{code}: plural messages need {catalogue.num_plurals} forms: {wrong_plurals[:3]}"
 
 
 @pytest.mark.parametrize("code", _languages())
