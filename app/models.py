@@ -7,4 +7,5 @@ from app.consultations.models import (  # noqa: F401
     Question,
     QuestionOption,
 )
-from app.contributions.models import Answer, Contribution, ContributionTranslation  # noqa: F401
+from app.contributions.models import Answer, Contribution, ContributionTranslation, ParticipantProfile  # noqa: F401
+from app.moderation.models import AuditEntry, Flag  # noqa: F401

@@ -118,6 +118,10 @@ class Consultation(db.Model):
     invite_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     moderation: Mapped[ModerationMode] = mapped_column(enum_column(ModerationMode), default=ModerationMode.POST)
     is_suggestion_box: Mapped[bool] = mapped_column(default=False)
+    # Privacy: the consent text shown on the form (translated), and whether the voluntary
+    # self-description is offered.
+    consent_text: Mapped[Translations] = mapped_column(sa.JSON, default=dict)
+    asks_self_description: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

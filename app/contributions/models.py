@@ -77,9 +77,19 @@ class Contribution(db.Model):
     text: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Moderation: why a contribution is hidden (shown publicly in place of its text), by whom, when.
+    moderation_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    moderation_note: Mapped[str | None] = mapped_column(sa.String(500))
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Personal data, only with consent, removed by the retention job: an address for a confirmation
+    # and for feedback on what happened with the input.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_consent_at: Mapped[datetime | None]
 
     consultation = relationship("Consultation")
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
+    moderated_by = relationship("User", foreign_keys=[moderated_by_id])
     answers = relationship("Answer", back_populates="contribution", cascade="all, delete-orphan")
     translations = relationship("ContributionTranslation", back_populates="contribution",
                                 cascade="all, delete-orphan", foreign_keys="ContributionTranslation.contribution_id",
@@ -139,3 +149,22 @@ class ContributionTranslation(db.Model):
     contribution = relationship("Contribution", back_populates="translations", foreign_keys=[contribution_id])
     translator = relationship("User")
     based_on = relationship("ContributionTranslation", remote_side=[id])
+
+
+class ParticipantProfile(db.Model):
+    """Voluntary self-description given with a contribution. Stored apart from the contribution,
+    never shown with it, reported only in aggregates of at least five people. Every field is
+    optional; ``prefer_not_to_say`` is a value of its own."""
+
+    __tablename__ = "participant_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"), unique=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    age_group: Mapped[str | None] = mapped_column(sa.String(32))
+    district: Mapped[str | None] = mapped_column(sa.String(64))
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    migration_history: Mapped[str | None] = mapped_column(sa.String(32))
+    gender: Mapped[str | None] = mapped_column(sa.String(32))
+    disability: Mapped[str | None] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
