@@ -5,14 +5,26 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_CONFIG ?= development
 
-.PHONY: run test setup install translations db seed demo extract-messages update-translations check-translations bench clean
+.PHONY: run test setup install translations db seed demo extract-messages update-translations check-translations bench clean browser-tools
 
 run: setup ## set up, then serve on http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations ## set up, then run the whole suite
+test: install translations browser-tools ## set up, then run the whole suite (browser tests need /usr/bin/chromium)
 	$(MAKE) --no-print-directory db seed demo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core and the Nu Html Checker (vnu.jar) for tests/browser, from package-lock.json; without npm the
+# browser tests are skipped and pytest's summary says why. --ignore-scripts: vnu-jar's install script
+# would fetch a Java runtime; the machine's java runs vnu.jar.
+browser-tools:
+	@if command -v npm >/dev/null 2>&1 && [ -f package.json ]; then \
+		if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+			npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+		fi; \
+	else \
+		echo "npm not found: node_modules/axe-core is missing, the browser tests will be skipped."; \
+	fi
 
 setup: install translations db seed demo
 

@@ -42,6 +42,10 @@ class Config:
 
     # A contribution form never needs more; larger bodies are refused with 413.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 512 * 1024))
+    # No text field may be larger than the whole body. A multipart body may have at most 500 parts:
+    # the largest form (a consultation's settings in every language) has under 100 fields.
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", 500))
     MAX_ANSWER_LENGTH = 5000
     PER_PAGE = 20
     API_MAX_PER_PAGE = 100
@@ -53,6 +57,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 6 * 3600
 
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    # Privacy: contact e-mail addresses and self-descriptions are removed this many days after a
+    # consultation closes (`flask --app wsgi privacy purge`, run daily by cron). PRIVACY_CONTACT is
+    # named in the default consent text (e.g. the data protection officer's address).
+    PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", 180))
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT") or None
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
@@ -62,6 +71,38 @@ class Config:
 
     REQUIRE_SECRET_KEY = True
     SECURE_HEADERS_HSTS = False
+
+    # --- Rate limits (app/core/limits.py, Flask-Limiter) ---
+    # Counted per client address and endpoint, on POST requests only. Counters live in Redis when
+    # REDIS_URL (or RATELIMIT_STORAGE_URI) is set, so that every worker shares them; else in memory.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    RATELIMIT_STORAGE_OPTIONS = {"key_prefix": os.environ.get("RATELIMIT_KEY_PREFIX", "vielstimmig-limits")}
+    RATELIMIT_STRATEGY = "fixed-window"
+    # If Redis is unreachable, count in this process's memory instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Endpoint -> limits ("10/minute;60/hour"); endpoints that are not registered are skipped.
+    # RATELIMIT_ENDPOINTS in the environment (JSON) changes single entries, e.g. for a workshop
+    # where many people share one connection: {"contributions.contribute": "30/minute;300/hour"}.
+    RATELIMIT_ENDPOINTS = {
+        "contributions.contribute": "10/minute;60/hour",
+        "moderation.flag": "10/minute;60/hour",
+        "accounts.register": "5/hour",
+        "accounts.login": "10/minute;50/hour",
+        "accounts.reset_request": "5/hour",
+        "accounts.reset": "10/minute;30/hour",
+        "pages.accessibility": "5/minute;20/hour",  # each report sends an e-mail
+        **json.loads(os.environ.get("RATELIMIT_ENDPOINTS") or "{}"),
+    }
+
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's ProxyFix).
+    # 0 (the default) trusts none: a directly reachable app must not believe headers anyone can send.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", 0))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", 0))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", 0))
 
     # --- Background jobs and machine translation (app/core/jobs.py, app/i18n/providers.py) ---
     # Jobs go to this RQ queue when REDIS_URL is set; without it they run inline.
@@ -77,6 +118,20 @@ class Config:
     # Waits (seconds) before each inline retry after a transient provider error.
     TRANSLATION_RETRY_WAITS = [float(s) for s in os.environ.get("TRANSLATION_RETRY_WAITS", "0.5,1,2").split(",")
                                if s.strip()]
+
+    # --- Accessibility statement (/<lang>/accessibility, app/core/pages.py) ---
+    # Barrier reports from the statement's form are mailed here; the address is also shown on the page.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT") or "barrierefreiheit@localhost"
+    # When the statement was prepared / last reviewed (ISO date); update it after each review.
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE") or "2026-11-26"
+    # The enforcement (conciliation) body named in the statement. For a body of the State of Bremen:
+    # the conciliation body at the State Commissioner for People with Disabilities; a federal body
+    # would name the Schlichtungsstelle nach § 16 BGG. Contact details are shown only when set.
+    ACCESSIBILITY_ENFORCEMENT_BODY = (os.environ.get("ACCESSIBILITY_ENFORCEMENT_BODY")
+                                      or "Schlichtungsstelle beim Landesbehindertenbeauftragten der Freien Hansestadt Bremen")
+    ACCESSIBILITY_ENFORCEMENT_URL = os.environ.get("ACCESSIBILITY_ENFORCEMENT_URL") or None
+    ACCESSIBILITY_ENFORCEMENT_EMAIL = os.environ.get("ACCESSIBILITY_ENFORCEMENT_EMAIL") or None
+    ACCESSIBILITY_ENFORCEMENT_ADDRESS = os.environ.get("ACCESSIBILITY_ENFORCEMENT_ADDRESS") or None
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +149,8 @@ class TestingConfig(Config):
     SERVER_NAME = None
     # Tests that need Redis read REDIS_URL from the environment themselves and use their own queues.
     REDIS_URL = None
+    # The suite must not trip over limits; tests/security enable them in an app of their own.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -25,8 +25,10 @@ def create_app(config: str | type | object | None = None) -> Flask:
     _check_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    _init_proxy_fix(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _init_rate_limits(app)
     _register_cli(app)
 
     from app.core import errors, security, templating
@@ -51,6 +53,17 @@ def _check_config(app: Flask) -> None:
         raise RuntimeError(f"LANGUAGES contains unsupported codes: {unknown}")
 
 
+def _init_proxy_fix(app: Flask) -> None:
+    """Behind a reverse proxy, believe the X-Forwarded-* headers its hops set (``PROXY_FIX_X_FOR``
+    etc.): the client address that rate limits count by, https for secure cookies. Off by default."""
+    hops = {f"x_{name}": app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0
+            for name in ("for", "proto", "host", "port", "prefix")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
+
+
 def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n.locale import init_url_language, select_locale
@@ -71,7 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.consultations.admin import bp as staff_bp
     from app.consultations.routes import bp as consultations_bp
     from app.contributions.routes import bp as contributions_bp
+    from app.core.pages import bp as pages_bp
     from app.i18n.routes import bp as i18n_bp
+    from app.moderation.routes import bp as moderation_bp
 
     app.register_blueprint(i18n_bp)
     app.register_blueprint(consultations_bp)
@@ -79,6 +94,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(pages_bp)
+
+
+def _init_rate_limits(app: Flask) -> None:
+    """Limits by endpoint name, so they need the blueprints registered first."""
+    from app.core.limits import init_limits
+
+    init_limits(app)
 
 
 def _register_cli(app: Flask) -> None:

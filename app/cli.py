@@ -8,12 +8,14 @@ from app.extensions import db
 
 def register(app) -> None:
     from app.accounts.cli import users
+    from app.contributions.privacy import register_cli as register_privacy_cli
     from app.contributions.translations import register_cli as register_translations_cli
     from app.core.jobs import register_cli as register_jobs_cli
 
     app.cli.add_command(users)
     register_jobs_cli(app)
     register_translations_cli(app)
+    register_privacy_cli(app)
 
     @app.cli.command("seed")
     def seed():

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in :func:`app.create_app`."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,6 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Bound (and its limits applied by endpoint name) in app/core/limits.py. The key is the client's
+# address: behind a reverse proxy, set PROXY_FIX_X_FOR so that it is the visitor's, not the proxy's.
+limiter = Limiter(key_func=get_remote_address)

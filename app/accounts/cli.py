@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from app.moderation.audit import record
 
 users = AppGroup("users", help="Create accounts and set roles.")
 
@@ -32,6 +33,8 @@ def create(email: str, display_name: str, role: str, password: str):
     user = User(email=email, display_name=display_name.strip()[:80], role=Role(role))
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    record(None, "user.create", user, via="cli", role=user.role)
     db.session.commit()
     click.echo(f"Created {email} with role {role}.")
 
@@ -44,6 +47,8 @@ def set_role(email: str, role: str):
     user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"No account for {email}.")
+    previous = user.role
     user.role = Role(role)
+    record(None, "user.role", user, via="cli", previous=previous, role=user.role)
     db.session.commit()
     click.echo(f"{user.email} now has role {role}.")

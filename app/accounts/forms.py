@@ -5,7 +5,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.services import (
@@ -14,6 +14,7 @@ from app.accounts.services import (
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
 )
+from app.core.honeypot import honeypot_field
 
 EMAIL_REQUIRED = _l("Please enter your e-mail address.")
 EMAIL_INVALID = _l("Please enter a valid e-mail address, for example name@example.org.")
@@ -63,6 +64,7 @@ class AccountRegisterForm(FlaskForm):
         NoControlCharacters(),
     ], render_kw={"autocomplete": "name", "maxlength": DISPLAY_NAME_MAX_LENGTH})
     password, confirm = _new_password_fields(_l("Password"))
+    website = honeypot_field()
 
 
 class AccountLoginForm(FlaskForm):
@@ -86,3 +88,22 @@ class PasswordResetForm(FlaskForm):
     """Set a new password through a reset link."""
 
     password, confirm = _new_password_fields(_l("New password"))
+
+
+class AccountDataExportForm(FlaskForm):
+    """Download all one's data (a form only for its CSRF token)."""
+
+
+class AccountDeleteForm(FlaskForm):
+    """Delete one's own account, confirmed with the password; choose what happens to the contributions."""
+
+    contributions = RadioField(_l("What should happen to your contributions?"), choices=[
+        ("anonymise", _l("Keep them without my name: they stay published, no longer linked to me, "
+                         "and my e-mail address and self-description are deleted")),
+        ("delete", _l("Delete them")),
+    ], validators=[InputRequired(message=_l("Please choose what should happen to your contributions."))],
+        invalid_choice_message=_l("Please choose one of the options offered."))
+    password = PasswordField(_l("Your password"), validators=[
+        InputRequired(message=_l("Please enter your password.")),
+        Length(max=PASSWORD_MAX_LENGTH, message=_l("Please use at most %(max)d characters.")),
+    ], render_kw={"autocomplete": "current-password"})

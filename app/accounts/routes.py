@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import hmac
+import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
-from app.accounts.forms import AccountLoginForm, AccountRegisterForm, PasswordResetForm, PasswordResetRequestForm
+from app.accounts import privacy, services
+from app.accounts.forms import (
+    AccountDataExportForm,
+    AccountDeleteForm,
+    AccountLoginForm,
+    AccountRegisterForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+)
 from app.accounts.models import User
+from app.core.honeypot import honeypot_filled
+from app.core.timeutil import utcnow
 from app.core.urls import safe_local_path
 from app.extensions import db, login_manager
 from app.i18n.locale import current_language
@@ -93,6 +103,10 @@ def register():
     if current_user.is_authenticated:
         return redirect(_next_target())
     form = AccountRegisterForm()
+    if form.is_submitted() and honeypot_filled(form):
+        # Most likely a bot; a person who somehow filled the hidden field can simply try again.
+        return render_template("accounts/register.html", form=AccountRegisterForm(formdata=None), next=_next_param(),
+                               password_min=services.PASSWORD_MIN_LENGTH, refused=True), 422
     if form.validate_on_submit():
         try:
             user = services.register_user(form.email.data, form.display_name.data, form.password.data,
@@ -113,7 +127,7 @@ def register():
             return redirect(_next_target(), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form, next=_next_param(),
-                           password_min=services.PASSWORD_MIN_LENGTH), status
+                           password_min=services.PASSWORD_MIN_LENGTH, refused=False), status
 
 
 @bp.post("/logout")
@@ -154,3 +168,46 @@ def reset(token: str):
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/reset.html", form=form, token=token,
                            password_min=services.PASSWORD_MIN_LENGTH), status
+
+
+# --- one's own data: download and deletion ------------------------------------------------------
+
+@bp.route("/data", methods=["GET", "POST"])
+@login_required
+def data():
+    """GET: what is stored and how to get or delete it; POST: download it all as JSON."""
+    form = AccountDataExportForm()
+    if form.validate_on_submit():
+        payload = json.dumps(privacy.personal_data(current_user), ensure_ascii=False, indent=2)
+        filename = f"vielstimmig-data-{utcnow():%Y-%m-%d}.json"
+        return Response(payload + "\n", mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return render_template("accounts/data.html", form=form), 422 if form.is_submitted() else 200
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Delete one's own account, confirmed with the password."""
+    form = AccountDeleteForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user._get_current_object(), form.password.data, form.contributions.data)
+        except services.AccountError as refused:
+            db.session.rollback()
+            if refused.reason == "password":
+                form.password.errors = [*form.password.errors, _("The password is not correct.")]
+            elif refused.reason == "last_admin":
+                problem = _("You are the only administrator. Please make another account an administrator "
+                            "before you delete yours.")
+            else:
+                form.contributions.errors = [*form.contributions.errors, _("Please choose one of the options offered.")]
+        else:
+            db.session.commit()
+            logout_user()
+            session.pop(CSRF_SESSION_KEY, None)
+            flash(_("Your account has been deleted."), "success")
+            return redirect(url_for("consultations.home"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/delete.html", form=form, problem=problem), status

@@ -34,6 +34,7 @@ from app.consultations.models import (
     Visibility,
 )
 from app.consultations.services import common as limits
+from app.consultations.services.consultations import CONSENT_TEXT_MAX
 from app.core.enums import title_of
 from app.core.timeutil import local_to_utc, utc_to_local
 from app.i18n.content import SOURCE_LANGUAGE, localize
@@ -155,6 +156,8 @@ class ConsultationEditForm(TranslatedForm):
             opens_at=local_to_utc(self.opens_at.data),
             closes_at=local_to_utc(self.closes_at.data),
             is_suggestion_box=self.is_suggestion_box.data,
+            consent_text=self.translations("consent_text"),
+            asks_self_description=self.asks_self_description.data,
         )
 
     @classmethod
@@ -172,8 +175,9 @@ class ConsultationEditForm(TranslatedForm):
             "opens_at": utc_to_local(consultation.opens_at),
             "closes_at": utc_to_local(consultation.closes_at),
             "is_suggestion_box": consultation.is_suggestion_box,
+            "asks_self_description": consultation.asks_self_description,
         }
-        for name in ("title", "summary", "body"):
+        for name in ("title", "summary", "body", "consent_text"):
             data.update(cls.translation_data(name, getattr(consultation, name)))
         return data
 
@@ -200,6 +204,9 @@ def _consultation_form_class(languages: tuple[str, ...]) -> type[ConsultationEdi
         "closes_at": LocalDateTimeField(_l("Closes at")),
         "is_suggestion_box": BooleanField(_l("Permanent suggestion box")),
     }
+    fields |= _translated_fields("consent_text", _l("Consent text"), languages,
+                                 maximum=CONSENT_TEXT_MAX, rows=6)
+    fields["asks_self_description"] = BooleanField(_l("Offer the voluntary self-description"), default=True)
     return type("ConsultationEditForm", (ConsultationEditForm,), fields)
 
 

@@ -67,8 +67,9 @@ def detail(slug: str):
         page, per_page = page_args()
     except ValueError:
         abort(400)
-    contributions = paginate(contribution_services.published_contributions(consultation), page, per_page)
+    contributions = paginate(contribution_services.listed_contributions(consultation), page, per_page)
     return render_template("consultations/detail.html", consultation=consultation, contributions=contributions,
+                           published=contribution_services.published_count(consultation),
                            accepts=consultation.accepts_contributions())
 
 

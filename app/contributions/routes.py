@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.consultations import permissions, queries
+from app.consultations.models import ModerationMode
 from app.contributions import permissions as contribution_permissions
 from app.contributions import services, translations
 from app.contributions.forms import (
@@ -13,8 +14,12 @@ from app.contributions.forms import (
     TranslationAddForm,
     answers_from_form,
     build_contribution_form,
+    contact_from_form,
+    self_description_from_form,
 )
 from app.contributions.models import ContributionStatus
+from app.contributions.privacy import consent_details
+from app.core.honeypot import honeypot_filled
 from app.extensions import db
 from app.i18n.locale import current_language
 
@@ -22,6 +27,7 @@ bp = Blueprint("contributions", __name__, url_prefix="/<lang:lang>/consultations
                template_folder="templates")
 
 LAST_CONTRIBUTION_KEY = "last_contribution"
+RECEIVED_KEY = "received_in"  # a submission with a filled honeypot: thanked, but nothing stored
 
 
 @bp.route("/contribute", methods=["GET", "POST"])
@@ -32,22 +38,34 @@ def contribute(slug: str):
     if permissions.needs_login_to_contribute(current_user, consultation):
         return render_template("contributions/login_required.html", consultation=consultation), 401
     max_length = current_app.config["MAX_ANSWER_LENGTH"]
-    form = build_contribution_form(consultation, current_language(), max_length)
+    form = build_contribution_form(consultation, current_language(), max_length,
+                                   ask_contact=not current_user.is_authenticated)
+    consent = consent_details(consultation)
+    if form.is_submitted() and honeypot_filled(form):
+        # Most likely a bot: answer exactly as after a real contribution, and store nothing.
+        session.pop(LAST_CONTRIBUTION_KEY, None)
+        session[RECEIVED_KEY] = consultation.id
+        return redirect(url_for("contributions.thanks", slug=consultation.slug), code=303)
     if form.validate_on_submit():
+        contact_email, contact_consent = contact_from_form(form)
         try:
             contribution = services.submit_contribution(
                 consultation, answers_from_form(consultation, form), language=form.language.data,
-                reading_language=current_language(), author=current_user, max_length=max_length)
+                reading_language=current_language(), author=current_user, max_length=max_length,
+                contact_email=contact_email, contact_consent=contact_consent,
+                self_description=self_description_from_form(form))
         except services.ContributionRefused as refused:
             db.session.rollback()
             return render_template("contributions/form.html", consultation=consultation, form=form,
-                                   refused=refused.reason), 422
+                                   refused=refused.reason, consent=consent), 422
         db.session.commit()
         services.after_submission(contribution)
+        session.pop(RECEIVED_KEY, None)
         session[LAST_CONTRIBUTION_KEY] = contribution.id
         return redirect(url_for("contributions.thanks", slug=consultation.slug), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template("contributions/form.html", consultation=consultation, form=form, refused=None), status
+    return render_template("contributions/form.html", consultation=consultation, form=form, refused=None,
+                           consent=consent), status
 
 
 def _own_recent_or_404(slug: str):
@@ -60,10 +78,18 @@ def _own_recent_or_404(slug: str):
 
 @bp.get("/thanks")
 def thanks(slug: str):
-    consultation, contribution = _own_recent_or_404(slug)
+    consultation = queries.get_visible_or_404(slug)
+    contribution = services.own_recent_contribution(consultation, session.get(LAST_CONTRIBUTION_KEY))
+    if contribution is None:
+        if session.get(RECEIVED_KEY) != consultation.id:
+            abort(404)
+        # After a filled honeypot: the same thanks, without anything about a stored contribution.
+        return render_template("contributions/thanks.html", consultation=consultation, contribution=None,
+                               pending=consultation.moderation is ModerationMode.PRE, form=None, confirmation=False)
     form = LanguageCorrectForm(language=contribution.language)
     return render_template("contributions/thanks.html", consultation=consultation, contribution=contribution,
-                           pending=contribution.status is ContributionStatus.PENDING, form=form)
+                           pending=contribution.status is ContributionStatus.PENDING, form=form,
+                           confirmation=bool(contribution.contact_email))
 
 
 @bp.post("/thanks/language")
@@ -73,7 +99,8 @@ def correct_language(slug: str):
     form = LanguageCorrectForm()
     if not form.validate():
         return render_template("contributions/thanks.html", consultation=consultation, contribution=contribution,
-                               pending=contribution.status is ContributionStatus.PENDING, form=form), 422
+                               pending=contribution.status is ContributionStatus.PENDING, form=form,
+                               confirmation=bool(contribution.contact_email)), 422
     services.correct_language(contribution, form.language.data, actor=current_user)
     db.session.commit()
     flash(_("Thank you. The language of your contribution has been saved."), "success")

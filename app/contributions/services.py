@@ -20,10 +20,30 @@ class ContributionRefused(Exception):
 
 def published_contributions(consultation: Consultation):
     """``select()`` of a consultation's published contributions, newest first."""
+    return _contributions_with_status(consultation, ContributionStatus.PUBLISHED)
+
+
+# What the consultation page lists: hidden contributions appear as a placeholder with the reason
+# (their text is never shown); pending ones not at all.
+LISTED_STATUSES = (ContributionStatus.PUBLISHED, ContributionStatus.HIDDEN)
+
+
+def listed_contributions(consultation: Consultation):
+    """``select()`` of the contributions the consultation page lists: published ones, and hidden
+    ones (shown as a placeholder, see :func:`app.moderation.services.hidden_notice`), newest first."""
+    return _contributions_with_status(consultation, *LISTED_STATUSES)
+
+
+def published_count(consultation: Consultation) -> int:
+    """How many contributions of the consultation are published."""
+    return db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(
+        Contribution.consultation_id == consultation.id, Contribution.status == ContributionStatus.PUBLISHED)) or 0
+
+
+def _contributions_with_status(consultation: Consultation, *statuses: ContributionStatus):
     return (
         sa.select(Contribution)
-        .where(Contribution.consultation_id == consultation.id,
-               Contribution.status == ContributionStatus.PUBLISHED)
+        .where(Contribution.consultation_id == consultation.id, Contribution.status.in_(statuses))
         .options(selectinload(Contribution.answers).selectinload(Answer.choices),
                  selectinload(Contribution.answers).selectinload(Answer.question),
                  selectinload(Contribution.translations))
@@ -36,17 +56,32 @@ AUTO_LANGUAGE = "auto"
 
 def submit_contribution(consultation: Consultation, answers: dict[int, object], *, language: str = AUTO_LANGUAGE,
                         reading_language: str | None = None, author=None, channel: Channel = Channel.ONLINE,
-                        max_length: int = 5000) -> Contribution:
+                        max_length: int = 5000, contact_email: str | None = None, contact_consent: bool = False,
+                        self_description: dict | None = None) -> Contribution:
     """Store a contribution with its answers, checking every rule again; flushes, does not commit.
 
     ``answers`` maps question ids to text (free text), an int (scale) or a list of option ids.
     ``language`` is a code the author chose, or ``auto``: then it is detected from the text, with
     the language the person reads the page in (``reading_language``) as a prior.
+    ``contact_email`` (people without an account only) is stored only with ``contact_consent``;
+    ``self_description`` (see :mod:`app.contributions.self_description`) is stored apart.
     """
+    from app.contributions.privacy import ContactRefused, checked_contact
+    from app.contributions.self_description import InvalidSelfDescription, clean_self_description
+
     if channel is Channel.ONLINE and not consultation.accepts_contributions():
         raise ContributionRefused("closed")
     if language != AUTO_LANGUAGE and language not in CONTRIBUTION_LANGUAGES:
         raise ContributionRefused("language")
+    try:
+        contact_email, consent_at = checked_contact(contact_email, contact_consent, author)
+    except ContactRefused as refused:
+        raise ContributionRefused(refused.reason) from refused
+    try:
+        if clean_self_description(self_description) and not consultation.asks_self_description:
+            raise ContributionRefused("self_description")
+    except InvalidSelfDescription as invalid:
+        raise ContributionRefused("self_description") from invalid
     questions = {q.id: q for q in consultation.questions}
     if set(answers) - set(questions):
         raise ContributionRefused("unknown_question")
@@ -83,9 +118,13 @@ def submit_contribution(consultation: Consultation, answers: dict[int, object], 
             answer.choices = [options[v] for v in value]
         contribution.answers.append(answer)
     contribution.text = "\n\n".join(texts)
+    contribution.contact_email, contribution.contact_consent_at = contact_email, consent_at
     set_detected_or_chosen_language(contribution, language, reading_language)
     db.session.add(contribution)
     db.session.flush()
+    from app.contributions.self_description import store_self_description
+
+    store_self_description(contribution, self_description)
     return contribution
 
 
@@ -155,7 +194,10 @@ def translations_by_language(contribution: Contribution) -> dict[str, list]:
 
 
 def after_submission(contribution: Contribution) -> None:
-    """Side effects once a contribution is committed: machine translation when configured."""
+    """Side effects once a contribution is committed: machine translation when configured, and
+    the confirmation mail when the author gave an e-mail address with consent."""
+    from app.contributions.privacy import send_confirmation
     from app.contributions.translations import schedule_machine_translation
 
     schedule_machine_translation(contribution.id)
+    send_confirmation(contribution)

@@ -1,5 +1,8 @@
-"""Response headers every page gets: a strict Content-Security-Policy and friends."""
+"""Response headers every page gets (a strict Content-Security-Policy and friends), and the
+refusal of NUL bytes in addresses before any view looks them up."""
 from __future__ import annotations
+
+from flask import abort, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -8,7 +11,20 @@ CSP = (
 )
 
 
+def has_nul_byte() -> bool:
+    """Does the path or the query string (names or values) hold a NUL byte? No address needs one,
+    and PostgreSQL refuses it in any query parameter (a slug lookup would fail with a 500)."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True))
+
+
 def register(app) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        if has_nul_byte():
+            abort(400)
+
     @app.after_request
     def set_headers(response):
         headers = response.headers

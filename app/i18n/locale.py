@@ -23,18 +23,23 @@ def preferred_language() -> str:
     return request.accept_languages.best_match(supported()) or default_language()
 
 
+def _language_in_path() -> str | None:
+    """The language prefix of the requested path, also when no route matched (a 404 page)."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in supported() else None
+
+
 def select_locale() -> str:
     """Flask-Babel locale selector: the URL prefix wins, then the visitor's preference."""
-    lang = g.get("lang")
-    if lang:
-        return lang
-    if request:
-        return preferred_language()
-    return default_language()
+    return current_language()
 
 
 def current_language() -> str:
-    return g.get("lang") or (preferred_language() if request else default_language())
+    if g.get("lang"):
+        return g.lang
+    if request:
+        return _language_in_path() or preferred_language()
+    return default_language()
 
 
 class LanguageConverter(BaseConverter):

@@ -44,14 +44,16 @@ def _valid_data(client, consultation, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_form_renders_every_question_kind_with_labels(client, consultation):
+def test_form_renders_every_question_kind_with_labels(client, consultation, db):
+    consultation.asks_self_description = False  # its radios and checkboxes are tested in tests/privacy
+    db.session.commit()
     response = client.get(_path(consultation))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     q = consultation.questions
     assert f'<textarea' in html and f'id="q{q[0].id}"' in html and 'maxlength="5000"' in html
     assert html.count('type="radio"') == 2 + 5
-    assert html.count('type="checkbox"') == 3
+    assert html.count('type="checkbox"') == 3 + 1  # and the consent to store an e-mail address
     assert "<legend>" in html and "(required)" in html
     assert 'name="csrf_token"' in html
     assert '<option selected value="auto">' in html  # recognised automatically unless the author chooses

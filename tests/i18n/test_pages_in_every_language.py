@@ -57,3 +57,10 @@ def test_easy_read_page_is_german_in_every_language(client, seeded):
     assert '<article class="easy-read prose" lang="de" dir="ltr">' in html
     assert "So machen Sie mit" in html
     assert 'href="/en/leichte-sprache"' in client.get("/en/").get_data(as_text=True)
+
+
+def test_404_page_speaks_the_language_of_the_path(client, seeded):
+    response = client.get("/ar/no-such-page", headers={"Accept-Language": "de"})
+    assert response.status_code == 404
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+    assert '<html lang="de" dir="ltr">' in client.get("/zz/nothing", headers={"Accept-Language": "de"}).get_data(as_text=True)

@@ -16,6 +16,7 @@ from app.consultations.services.common import (
     translations,
 )
 from app.extensions import db
+from app.moderation.audit import changed_attributes, record
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def update_action_field(action_field: ActionField, data: ActionFieldData, actor)
     if errors:
         raise InvalidInput(errors)
     action_field.name, action_field.description, action_field.position = name, description, data.position
+    changed = changed_attributes(action_field)
     db.session.flush()
     log.info("action field %s updated by user %s", action_field.slug, actor.id)
+    record(actor, "action_field.update", action_field, slug=action_field.slug, changed=changed)
     return action_field

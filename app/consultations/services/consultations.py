@@ -42,6 +42,7 @@ from app.contributions.models import Contribution, ContributionStatus
 from app.core.enums import title_of
 from app.core.timeutil import utcnow
 from app.extensions import db
+from app.moderation.audit import changed_attributes, record
 
 log = logging.getLogger(__name__)
 signals = Namespace()
@@ -54,6 +55,7 @@ TRANSITIONS = {
     ConsultationStatus.CLOSED: (ConsultationStatus.OPEN, ConsultationStatus.EVALUATED),
     ConsultationStatus.EVALUATED: (),
 }
+CONSENT_TEXT_MAX = 5000
 SLUG_TAKEN_MESSAGE = _l("Another consultation already uses this address. Please choose a different one.")
 
 
@@ -76,6 +78,9 @@ class ConsultationData:
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     is_suggestion_box: bool = False
+    # Privacy: shown above the submit button (empty: the default text); the self-description offered?
+    consent_text: dict[str, str] = field(default_factory=dict)
+    asks_self_description: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ def _consultation_values(data: ConsultationData, consultation: Consultation | No
         "title": translations(errors, "title", data.title, TITLE_MAX, required=True),
         "summary": translations(errors, "summary", data.summary, SUMMARY_MAX),
         "body": translations(errors, "body", data.body, BODY_MAX),
+        "consent_text": translations(errors, "consent_text", data.consent_text, CONSENT_TEXT_MAX),
+        "asks_self_description": bool(data.asks_self_description),
         "district": _district(errors, data.scope, data.district),
         "allow_anonymous": bool(data.allow_anonymous),
         "is_suggestion_box": bool(data.is_suggestion_box),
@@ -207,6 +214,7 @@ def create_consultation(data: ConsultationData, actor) -> Consultation:
     db.session.add(consultation)
     _flush()
     log.info("consultation %s created by user %s", consultation.slug, actor.id)
+    record(actor, "consultation.create", consultation, slug=consultation.slug)
     consultation_saved.send(consultation, actor=actor, created=True)
     return consultation
 
@@ -216,8 +224,10 @@ def update_consultation(consultation: Consultation, data: ConsultationData, acto
     require_manager(actor)
     values = _consultation_values(data, consultation)
     _apply(consultation, values)
+    changed = changed_attributes(consultation)
     _flush()
     log.info("consultation %s updated by user %s", consultation.slug, actor.id)
+    record(actor, "consultation.update", consultation, slug=consultation.slug, changed=changed)
     consultation_saved.send(consultation, actor=actor, created=False)
     return consultation
 
@@ -230,6 +240,7 @@ def regenerate_invite_token(consultation: Consultation, actor) -> str:
     consultation.invite_token = new_invite_token()
     db.session.flush()
     log.info("invitation link of consultation %s renewed by user %s", consultation.slug, actor.id)
+    record(actor, "consultation.invitation", consultation, slug=consultation.slug)
     return consultation.invite_token
 
 
@@ -270,4 +281,5 @@ def set_status(consultation: Consultation, status: ConsultationStatus, actor) ->
         consultation.opens_at = utcnow()
     db.session.flush()
     log.info("consultation %s: %s -> %s by user %s", consultation.slug, previous.value, status.value, actor.id)
+    record(actor, "consultation.status", consultation, slug=consultation.slug, previous=previous, status=status)
     status_changed.send(consultation, actor=actor, previous=previous)

@@ -28,6 +28,7 @@ from app.consultations.services.common import (
 from app.contributions.models import Answer, answer_choices
 from app.extensions import db
 from app.i18n.content import SOURCE_LANGUAGE
+from app.moderation.audit import changed_attributes, record
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def add_question(consultation: Consultation, data: QuestionData, actor) -> Quest
     consultation.questions.append(question)
     db.session.flush()
     log.info("question %s added to consultation %s by user %s", question.id, consultation.slug, actor.id)
+    record(actor, "question.create", question, consultation=consultation.id, kind=question.kind)
     return question
 
 
@@ -154,8 +156,12 @@ def update_question(question: Question, data: QuestionData, actor) -> Question:
     if errors:
         raise InvalidInput(errors)
     _apply(question, values)
+    changed = changed_attributes(question)
+    if any(changed_attributes(option) for option in question.options):
+        changed = sorted({*changed, "options"})
     db.session.flush()
     log.info("question %s updated by user %s", question.id, actor.id)
+    record(actor, "question.update", question, consultation=question.consultation_id, changed=changed)
     return question
 
 
@@ -165,6 +171,8 @@ def delete_question(question: Question, actor) -> None:
     if _answer_count(question):
         raise ActionRefused(_l("This question already has answers, so it cannot be deleted."))
     consultation = question.consultation
+    record(actor, "question.delete", question, consultation=consultation.id, kind=question.kind,
+           prompt=question.prompt)
     consultation.questions.remove(question)
     _renumber(consultation.questions)
     db.session.flush()
@@ -182,3 +190,5 @@ def move_question(question: Question, offset: int, actor) -> None:
         questions[index], questions[index + offset] = questions[index + offset], questions[index]
     _renumber(questions)
     db.session.flush()
+    record(actor, "question.move", question, consultation=question.consultation_id, offset=offset,
+           position=question.position)

@@ -1,0 +1,99 @@
+"""A small world for the security tests: one user per role and one object of each kind a route can
+name (consultations of every visibility and state, contributions published and pending, a reset
+link), plus helpers to act as a role and to prove that a request wrote nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from app.accounts.models import Role, User
+from app.accounts.services import password_reset_token
+from app.consultations.models import ActionField, ConsultationStatus, QuestionKind, Visibility
+from app.contributions.models import ContributionStatus
+from app.extensions import db
+from tests.factories import make_consultation, make_contribution
+from tests.helpers import get_csrf_token
+
+PASSWORD = "correct horse battery"
+ROLES = ("anonymous", "resident", "organisation_member", "moderator", "working_group", "admin")
+CSRF_PAGE = "/en/account/reset"  # a form every role can open
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """One scrypt hash of :data:`PASSWORD` for every user of every world (hashing is slow on purpose)."""
+    return generate_password_hash(PASSWORD)
+
+
+def build_world() -> World:
+    """Every kind of object the routes take, committed (needs the ``seeded`` reference data)."""
+    w = World()
+    for role in ROLES[1:]:
+        w.users[role] = User(email=f"{role}@example.org", display_name=f"The {role}", role=Role(role),
+                             password_hash=_password_hash())
+        db.session.add(w.users[role])
+    db.session.commit()
+    choice = {"kind": QuestionKind.SINGLE_CHOICE, "prompt": {"de": "Wie oft?", "en": "How often?"},
+              "options": [{"de": "Nie", "en": "Never"}, {"de": "Oft", "en": "Often"}]}
+    free = {"kind": QuestionKind.FREE_TEXT, "required": True}
+    o = w.objects
+    o["field"] = db.session.scalars(sa.select(ActionField).order_by(ActionField.position)).first()
+    o["pub"] = make_consultation("public-open", questions=[free, choice])
+    o["members_only"] = make_consultation("members-only", allow_anonymous=False)
+    o["closed"] = make_consultation("closed-one", status=ConsultationStatus.CLOSED)
+    o["inv"] = make_consultation("by-invitation", visibility=Visibility.INVITATION)
+    o["internal"] = make_consultation("internal-one", visibility=Visibility.INTERNAL)
+    o["draft"] = make_consultation("a-draft", status=ConsultationStatus.DRAFT,
+                                   questions=[free, {"kind": QuestionKind.FREE_TEXT}])
+    o["published"] = make_contribution(o["pub"], "A published contribution")
+    o["pending"] = make_contribution(o["pub"], "A pending contribution", status=ContributionStatus.PENDING)
+    o["hidden"] = make_contribution(o["pub"], "A hidden contribution", status=ContributionStatus.HIDDEN)
+    o["internal_contribution"] = make_contribution(o["internal"], "An internal contribution")
+    o["reset_token"] = password_reset_token(w.users["resident"])
+    return w
+
+
+def client_as(app, world: World | None, role: str):
+    """A new test client, logged in as the world's user with ``role`` (none for anonymous)."""
+    client = app.test_client()
+    if role != "anonymous":
+        user = world.users[role]
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+    return client
+
+
+def csrf_token_for(client) -> str:
+    return get_csrf_token(client, CSRF_PAGE)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to compare before and after a request that must write nothing."""
+    db.session.expire_all()
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows[table.name] = [tuple(row) for row in conn.execute(sa.select(table).order_by(*order))]
+    return rows
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after.get(name)]
+
