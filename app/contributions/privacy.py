@@ -19,6 +19,7 @@ from blinker import Namespace
 from flask import current_app, url_for
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.consultations.models import Consultation, ConsultationStatus
 from app.contributions.models import Contribution, ParticipantProfile
@@ -78,8 +79,10 @@ def send_confirmation(contribution: Contribution) -> bool:
         _("When the working group has evaluated the consultation, we will write to you once more to tell "
           "you what happened with the input. You can follow the consultation here:"),
         link,
-        _("We use your e-mail address for nothing else. It is deleted %(days)d days after the consultation "
-          "closes at the latest.", days=retention_days()),
+        ngettext("We use your e-mail address for nothing else. It is deleted %(num)d day after the "
+                 "consultation closes at the latest.",
+                 "We use your e-mail address for nothing else. It is deleted %(num)d days after the "
+                 "consultation closes at the latest.", retention_days()),
         "-- \nVielstimmig",
     ]) + "\n"
     try:

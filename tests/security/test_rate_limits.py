@@ -162,7 +162,7 @@ def test_the_api_gets_a_json_429(make_app, db):
     client = limited_app.test_client()
     token = get_csrf_token(client, "/en/account/reset")
     assert client.post("/api/v1/_echo", data={"csrf_token": token}).status_code == 200
-    response = client.post("/api/v1/_echo", data={"csrf_token": token})
+    response = client.post("/api/v1/_echo", data={"csrf_token": token}, headers={"Accept-Language": "en"})
     assert response.status_code == 429 and response.is_json
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.get_json()["error"]["status"] == 429
