@@ -4,6 +4,7 @@ The application factory reads as a list of named steps; it touches no database.
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask
@@ -75,7 +76,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     init_url_language(app)
-    import app.models  # noqa: F401  (every model registered for Alembic and relationships)
+    # Every model registered for Alembic and the relationships (``import app.models`` here would
+    # rebind the name ``app``).
+    importlib.import_module("app.models")
 
 
 def _register_blueprints(app: Flask) -> None:
