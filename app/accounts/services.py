@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import Role, User
-from app.core.mail import MailError, send_mail
+from app.core.mail import MailError, send_mail, text_body
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -182,15 +182,14 @@ def send_password_reset_mail(user: User) -> bool:
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     link = url_for("accounts.reset", token=password_reset_token(user), _external=True)
     duration = _duration_text(max_age)
-    body = "\n\n".join([
+    body = text_body(
         _("Hello %(name)s,", name=user.display_name),
         _("someone – hopefully you – asked to set a new password for your Vielstimmig account. "
           "To choose a new password, open this link:"),
         link,
         _("The link works for %(duration)s and only once.", duration=duration),
         _("If you did not ask for this, you can ignore this e-mail. Your password stays the same."),
-        "-- \nVielstimmig",
-    ]) + "\n"
+    )
     try:
         send_mail(user.email, _("Set a new password for Vielstimmig"), body)
     except MailError:

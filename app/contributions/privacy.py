@@ -23,7 +23,7 @@ from flask_babel import ngettext
 
 from app.consultations.models import Consultation, ConsultationStatus
 from app.contributions.models import Contribution, ParticipantProfile
-from app.core.mail import MailError, send_mail
+from app.core.mail import MailError, send_mail, text_body
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.i18n.content import localize
@@ -73,7 +73,7 @@ def send_confirmation(contribution: Contribution) -> bool:
     consultation = contribution.consultation
     title = localize(consultation.title, current_language()).text
     link = url_for("consultations.detail", slug=consultation.slug, _external=True)
-    body = "\n\n".join([
+    body = text_body(
         _("Hello,"),
         _("thank you for your contribution to the consultation “%(title)s”. It has been received.", title=title),
         _("When the working group has evaluated the consultation, we will write to you once more to tell "
@@ -83,8 +83,7 @@ def send_confirmation(contribution: Contribution) -> bool:
                  "consultation closes at the latest.",
                  "We use your e-mail address for nothing else. It is deleted %(num)d days after the "
                  "consultation closes at the latest.", retention_days()),
-        "-- \nVielstimmig",
-    ]) + "\n"
+    )
     try:
         send_mail(contribution.contact_email, _("Your contribution to Vielstimmig"), body)
     except MailError:

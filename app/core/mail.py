@@ -22,6 +22,14 @@ class MailError(Exception):
     """A message could not be handed to the mail server."""
 
 
+SIGNATURE = "-- \nVielstimmig"
+
+
+def text_body(*paragraphs: str) -> str:
+    """A plain-text mail body: paragraphs separated by blank lines, then the signature."""
+    return "\n\n".join([*paragraphs, SIGNATURE]) + "\n"
+
+
 def build_message(to: str, subject: str, body: str, sender: str) -> EmailMessage:
     """A plain-text UTF-8 message with the headers every mail needs."""
     message = EmailMessage()
