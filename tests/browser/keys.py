@@ -31,6 +31,18 @@ def focus_matches(page, selector: str) -> bool:
     return page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
 
 
+def focus_arrives(page, selector: str, timeout_ms: int = 3000) -> bool:
+    """Whether the focus moves to ``selector`` within the timeout (``autofocus`` is applied by the
+    browser after the page loaded, not at once)."""
+    try:
+        page.wait_for_function(
+            "(sel) => !!document.activeElement && document.activeElement.matches(sel)", arg=selector,
+            timeout=timeout_ms)
+    except Exception:  # playwright's TimeoutError
+        return False
+    return True
+
+
 def tab_to(page, selector: str, limit: int = 250, key: str = "Tab") -> None:
     """Press Tab until the focused element matches ``selector``."""
     for _ in range(limit):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.keys import active, demo_questions, focus_matches, latest_contribution, press_and_wait, tab_to
+from tests.browser.keys import active, demo_questions, focus_arrives, focus_matches, latest_contribution, press_and_wait, tab_to
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])
@@ -100,7 +100,7 @@ def test_contribution_flow_with_the_keyboard_alone(site, fresh_context):
     tab_to(page, "main form button[type=submit]")
     response = press_and_wait(page)
     assert response.status == 422
-    assert focus_matches(page, ".error-summary"), f"the error page starts with the focus on {active(page)}"
+    assert focus_arrives(page, ".error-summary"), f"the error page starts with the focus on {active(page)}"
 
     # The error summary lists the missing answer and leads to it.
     free = next(q for q in questions if q["kind"] == "free_text" and q["required"])
