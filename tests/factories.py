@@ -80,3 +80,23 @@ def make_contribution(consultation: Consultation, text: str = f"Mein Beitrag {HO
     db.session.add(contribution)
     db.session.commit()
     return contribution
+
+
+def make_organisation(slug: str | None = None, *, status=None, languages=("de", "ar", "tr"), cohosts=(),
+                      members=(), **kwargs):
+    """An organisation (verified unless ``status`` says otherwise), co-hosting ``cohosts`` and with
+    ``members``: pairs of (user, MembershipRole or its value)."""
+    from app.organisations.models import Membership, MembershipRole, Organisation, OrganisationStatus
+
+    n = next(_seq)
+    organisation = Organisation(
+        slug=slug or f"organisation-{n}", name=kwargs.pop("name", f"Organisation {n} {HOSTILE}"),
+        status=status or OrganisationStatus.VERIFIED, languages=list(languages),
+        contact_email=kwargs.pop("contact_email", f"org{n}@example.org"), **kwargs)
+    db.session.add(organisation)
+    for consultation in cohosts:
+        consultation.cohosts.append(organisation)
+    for user, role in members:
+        db.session.add(Membership(organisation=organisation, user=user, role=MembershipRole(role)))
+    db.session.commit()
+    return organisation

@@ -131,6 +131,7 @@ class Consultation(db.Model):
                                  back_populates="consultations", order_by="ActionField.position")
     questions = relationship("Question", back_populates="consultation", order_by="Question.position",
                              cascade="all, delete-orphan")
+    cohosts = relationship("Organisation", secondary="consultation_cohosts", order_by="Organisation.name")
 
     @property
     def is_permanent(self) -> bool:
@@ -202,3 +203,24 @@ class QuestionOption(db.Model):
     label: Mapped[Translations] = mapped_column(sa.JSON, default=dict)
 
     question = relationship("Question", back_populates="options")
+
+
+class ConsultationUpdate(db.Model):
+    """A news update on a consultation (what happens next, an event report), written by staff or a
+    co-hosting organisation; title and body translatable ({lang: text})."""
+
+    __tablename__ = "consultation_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[Translations] = mapped_column(sa.JSON, default=dict)
+    body: Mapped[Translations] = mapped_column(sa.JSON, default=dict)
+    published: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    consultation = relationship("Consultation")
+    organisation = relationship("Organisation")
+    author = relationship("User")

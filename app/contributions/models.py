@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -63,7 +63,10 @@ class Contribution(db.Model):
     """One person's (or one group's) submission to a consultation."""
 
     __tablename__ = "contributions"
-    __table_args__ = (sa.Index("ix_contributions_consultation_status", "consultation_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_contributions_consultation_status", "consultation_id", "status"),
+        sa.UniqueConstraint("consultation_id", "external_id", name="uq_contributions_consultation_external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"))
@@ -86,10 +89,26 @@ class Contribution(db.Model):
     # and for feedback on what happened with the input.
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_consent_at: Mapped[datetime | None]
+    # Offline input and organisations: the organisation a statement, an assisted entry or an imported
+    # row comes from; the workshop or paper round it was gathered in; who typed it in for whom (the
+    # person's consent is recorded as ``assisted_consent_at``); an import's own id (idempotent re-import).
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"),
+                                                        index=True)
+    input_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("input_sessions.id", ondelete="SET NULL"),
+                                                         index=True)
+    assisted: Mapped[bool] = mapped_column(default=False)
+    assisted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    assisted_consent_at: Mapped[datetime | None]
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(sa.String(120))
 
     consultation = relationship("Consultation")
     author = relationship("User", foreign_keys=[author_id])
     moderated_by = relationship("User", foreign_keys=[moderated_by_id])
+    organisation = relationship("Organisation")
+    input_session = relationship("InputSession", back_populates="contributions")
+    assisted_by = relationship("User", foreign_keys=[assisted_by_id])
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
     answers = relationship("Answer", back_populates="contribution", cascade="all, delete-orphan")
     translations = relationship("ContributionTranslation", back_populates="contribution",
                                 cascade="all, delete-orphan", foreign_keys="ContributionTranslation.contribution_id",
@@ -103,6 +122,44 @@ class Contribution(db.Model):
     def ordered_answers(self) -> list["Answer"]:
         """Answers in the order of their questions."""
         return sorted(self.answers, key=lambda a: (a.question.position, a.question_id))
+
+
+class InputSessionFormat(enum.Enum):
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+
+
+register_titles({
+    InputSessionFormat.WORKSHOP: _l("Workshop"),
+    InputSessionFormat.PAPER: _l("Paper round"),
+})
+
+
+class InputSession(db.Model):
+    """A workshop or paper round whose contributions are typed in afterwards."""
+
+    __tablename__ = "input_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    format: Mapped[InputSessionFormat] = mapped_column(enum_column(InputSessionFormat))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    held_on: Mapped[date]
+    organiser: Mapped[str | None] = mapped_column(sa.String(200))
+    participant_count: Mapped[int | None]
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consultation = relationship("Consultation")
+    event = relationship("Event")
+    organisation = relationship("Organisation")
+    created_by = relationship("User")
+    contributions = relationship("Contribution", back_populates="input_session")
 
 
 class Answer(db.Model):

@@ -115,7 +115,7 @@ def detail(slug: str, contribution_id: int):
     contribution = services.get_contribution_or_404(consultation, contribution_id)
     if not contribution_permissions.can_view_contribution(current_user, contribution):
         abort(404)
-    can_translate = contribution_permissions.can_translate_contributions(current_user)
+    can_translate = contribution_permissions.can_translate_contributions(current_user, contribution)
     if request.method == "POST" and not can_translate:
         abort(403)
     form = TranslationAddForm() if can_translate else None

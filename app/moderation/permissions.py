@@ -1,7 +1,7 @@
 """Who may moderate, flag and read the audit log: small predicates, no database access.
 
-Co-hosting organisations will moderate their own consultations later: that is one more case in
-:func:`can_moderate` (and in :func:`app.moderation.services.moderated_by_clause`).
+Members of a verified organisation that co-hosts a consultation moderate that consultation (and no
+other): :func:`can_moderate` and :func:`app.moderation.services._moderated_by`.
 """
 from __future__ import annotations
 
@@ -17,11 +17,18 @@ def _user(user):
 
 def can_moderate(user, consultation=None) -> bool:
     """Decide on the contributions of ``consultation``; without one: of at least one consultation
-    (who may open the moderation queue). Moderators and administrators, for every consultation."""
+    (who may open the moderation queue). Moderators and administrators, for every consultation;
+    members of a verified co-hosting organisation, for the consultations it co-hosts."""
     user = _user(user)
     if user is None:
         return False
-    return user.role in MODERATOR_ROLES
+    if user.role in MODERATOR_ROLES:
+        return True
+    from app.organisations import permissions as org_permissions  # organisations import contributions
+
+    if consultation is None:
+        return bool(org_permissions.cohosted_consultation_ids(user))
+    return org_permissions.is_cohost_member(user, consultation)
 
 
 def can_flag(contribution: Contribution) -> bool:

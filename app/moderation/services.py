@@ -261,9 +261,13 @@ def _open_counts():
 
 def _moderated_by(stmt, user):
     """Limit ``stmt`` (over contributions) to what ``user`` may moderate."""
-    if permissions.can_moderate(user):  # moderators and administrators: every consultation
+    user = permissions._user(user)
+    if user is not None and user.role in permissions.MODERATOR_ROLES:  # every consultation
         return stmt
-    return stmt.where(sa.false())
+    from app.organisations.permissions import cohosted_consultation_ids
+
+    ids = cohosted_consultation_ids(user)  # members of a co-hosting organisation: its consultations
+    return stmt.where(Contribution.consultation_id.in_(ids)) if ids else stmt.where(sa.false())
 
 
 def queue(view: QueueView, user, consultation_id: int | None = None):

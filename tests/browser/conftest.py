@@ -145,6 +145,19 @@ def _build_database(app) -> tuple[dict, dict, dict]:
         "reset-invalid": "/account/reset/not-a-valid-token",
         "not-found": "/no-such-page",
     }
+    # Each area adds its own objects and arguments in tests/browser/samples_*.py.
+    import importlib
+    import pkgutil
+
+    import tests.browser as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("samples_"):
+            more_samples, more_args, more_paths = importlib.import_module(f"tests.browser.{info.name}").build()
+            db.session.commit()
+            samples.update(more_samples)
+            endpoint_args.update(more_args)
+            extra_paths.update(more_paths)
     return samples, endpoint_args, extra_paths
 
 

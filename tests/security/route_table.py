@@ -3,8 +3,10 @@
 Every rule of ``app.url_map`` × every method it accepts must be classified here, with the status
 each role gets (with a valid CSRF token, and an empty form for POST). A new route that is missing
 fails ``test_every_route_is_classified``: add it below with its rule. Roles: anonymous, resident,
-organisation_member, moderator, working_group (staff), admin. Objects come from
-:func:`tests.security.world.build_world`.
+other_member (owner of another organisation), member, mediator (language mediator), owner (of the
+organisation co-hosting ``w.pub``), moderator, working_group (staff), admin. Objects come from
+:func:`tests.security.world.build_world`. Each area keeps its rows in a module of its own
+(``tests/security/routes_*.py``, a list ``CASES``), collected at the end of this file.
 """
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from dataclasses import dataclass
 from tests.security.world import ROLES, World
 
 STAFF = ("moderator", "working_group", "admin")  # may see internal consultations
-MODERATORS = ("moderator", "admin")  # moderate; see pending and hidden contributions
+MODERATORS = ("moderator", "admin")  # moderate every consultation; see pending and hidden contributions
+COHOST = ("member", "mediator", "owner")  # members of the organisation co-hosting w.pub
+PUB_MODERATORS = MODERATORS + COHOST  # moderate w.pub
 TRANSLATORS = ("moderator", "working_group", "admin")  # add translations of contributions
+PUB_TRANSLATORS = TRANSLATORS + ("mediator",)  # ... of w.pub's contributions
 ADMIN = ("admin",)
 SIGNED_IN = ROLES[1:]
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -120,10 +125,10 @@ CASES: list[Case] = [
     # one contribution: published for every reader; pending and hidden for moderators;
     # translations added by staff who work with the input
     get("contributions.detail", everyone(200), _contribution("published"), label="published"),
-    get("contributions.detail", only(MODERATORS, 200), _contribution("pending"), label="pending"),
-    get("contributions.detail", only(MODERATORS, 200), _contribution("hidden"), label="hidden"),
+    get("contributions.detail", only(PUB_MODERATORS, 200), _contribution("pending"), label="pending"),
+    get("contributions.detail", only(PUB_MODERATORS, 200), _contribution("hidden"), label="hidden"),
     get("contributions.detail", only(STAFF, 200), _contribution("internal_contribution"), label="internal"),
-    post("contributions.detail", only(TRANSLATORS, 422, 403), _contribution("published"), label="translation"),
+    post("contributions.detail", only(PUB_TRANSLATORS, 422, 403), _contribution("published"), label="translation"),
     # --- reporting a contribution: anyone who can read it, while it is published
     get("moderation.flag", everyone(200), _contribution("published"), label="published"),
     get("moderation.flag", everyone(404), _contribution("pending"), label="pending"),
@@ -155,12 +160,14 @@ CASES: list[Case] = [
     get("api.contributions", everyone(200), _slug("pub"), label="public"),
     get("api.contributions", only(STAFF, 200), _slug("internal"), label="internal"),
     # --- the moderation queue: moderators; the audit log: administrators (404 to everyone else)
-    get("moderation.queue", only(MODERATORS, 200)),
-    get("moderation.bulk", only(MODERATORS, 303)),
-    post("moderation.bulk", only(MODERATORS, 422), label="nothing ticked"),
-    get("moderation.review", only(MODERATORS, 200), lambda w: {"contribution_id": w.pending.id}),
-    post("moderation.review", only(MODERATORS, 422), lambda w: {"contribution_id": w.pending.id},
+    get("moderation.queue", only(PUB_MODERATORS, 200)),
+    get("moderation.bulk", only(PUB_MODERATORS, 303)),
+    post("moderation.bulk", only(PUB_MODERATORS, 422), label="nothing ticked"),
+    get("moderation.review", only(PUB_MODERATORS, 200), lambda w: {"contribution_id": w.pending.id}),
+    post("moderation.review", only(PUB_MODERATORS, 422), lambda w: {"contribution_id": w.pending.id},
          label="no decision"),
+    get("moderation.review", only(MODERATORS, 200), lambda w: {"contribution_id": w.internal_pending.id},
+        label="not co-hosted"),
     get("moderation.audit_log", only(ADMIN, 200)),
     # --- staff pages: administrators only, 404 to everyone else
     get("staff.dashboard", only(ADMIN, 200)),
@@ -183,6 +190,21 @@ CASES: list[Case] = [
     get("staff.edit_action_field", only(ADMIN, 200), lambda w: {"field_id": w.field.id}),
     post("staff.edit_action_field", only(ADMIN, 422), lambda w: {"field_id": w.field.id}),
 ]
+
+
+def _collect_area_cases() -> None:
+    """Rows of each area's module (``tests/security/routes_*.py``), appended to :data:`CASES`."""
+    import importlib
+    import pkgutil
+
+    import tests.security as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("routes_"):
+            CASES.extend(importlib.import_module(f"tests.security.{info.name}").CASES)
+
+
+_collect_area_cases()
 
 
 def routes_of(app) -> set[tuple[str, str]]:

@@ -14,11 +14,17 @@ from app.accounts.services import password_reset_token
 from app.consultations.models import ActionField, ConsultationStatus, QuestionKind, Visibility
 from app.contributions.models import ContributionStatus
 from app.extensions import db
+from app.organisations.models import Membership, MembershipRole, Organisation, OrganisationStatus
 from tests.factories import make_consultation, make_contribution
 from tests.helpers import get_csrf_token
 
 PASSWORD = "correct horse battery"
-ROLES = ("anonymous", "resident", "organisation_member", "moderator", "working_group", "admin")
+ROLES = ("anonymous", "resident", "other_member", "member", "mediator", "owner", "moderator", "working_group",
+         "admin")
+# The organisation roles: users with the account role ``organisation_member`` and a membership.
+# ``member``, ``mediator`` and ``owner`` belong to ``w.org`` (verified, co-hosts ``w.pub``);
+# ``other_member`` owns ``w.other_org`` (verified, co-hosts nothing).
+ORG_ROLES = {"other_member": "owner", "member": "member", "mediator": "language_mediator", "owner": "owner"}
 CSRF_PAGE = "/en/account/reset"  # a form every role can open
 
 
@@ -44,7 +50,8 @@ def build_world() -> World:
     """Every kind of object the routes take, committed (needs the ``seeded`` reference data)."""
     w = World()
     for role in ROLES[1:]:
-        w.users[role] = User(email=f"{role}@example.org", display_name=f"The {role}", role=Role(role),
+        account_role = Role.ORGANISATION_MEMBER if role in ORG_ROLES else Role(role)
+        w.users[role] = User(email=f"{role}@example.org", display_name=f"The {role}", role=account_role,
                              password_hash=_password_hash())
         db.session.add(w.users[role])
     db.session.commit()
@@ -64,7 +71,22 @@ def build_world() -> World:
     o["pending"] = make_contribution(o["pub"], "A pending contribution", status=ContributionStatus.PENDING)
     o["hidden"] = make_contribution(o["pub"], "A hidden contribution", status=ContributionStatus.HIDDEN)
     o["internal_contribution"] = make_contribution(o["internal"], "An internal contribution")
+    o["internal_pending"] = make_contribution(o["internal"], "A pending internal contribution",
+                                              status=ContributionStatus.PENDING)
     o["reset_token"] = password_reset_token(w.users["resident"])
+    o["org"] = Organisation(slug="verein-bremen", name="Verein Bremen", status=OrganisationStatus.VERIFIED,
+                            contact_email="verein@example.org", languages=["de", "ar", "tr"])
+    o["other_org"] = Organisation(slug="andere-initiative", name="Andere Initiative",
+                                  status=OrganisationStatus.VERIFIED, contact_email="andere@example.org",
+                                  languages=["de", "ru"])
+    o["pending_org"] = Organisation(slug="neu-gegruendet", name="Neu gegründet", status=OrganisationStatus.PENDING,
+                                    contact_email="neu@example.org")
+    db.session.add_all([o["org"], o["other_org"], o["pending_org"]])
+    for role, membership_role in ORG_ROLES.items():
+        organisation = o["other_org"] if role == "other_member" else o["org"]
+        db.session.add(Membership(organisation=organisation, user=w.users[role], role=MembershipRole(membership_role)))
+    o["pub"].cohosts.append(o["org"])
+    db.session.commit()
     return w
 
 

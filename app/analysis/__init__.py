@@ -1,0 +1,1 @@
+"""Summaries for the working group: participation, themes across languages, campaigns, exports."""

@@ -1,0 +1,1 @@
+"""On-site events announced by organisations and departments, with registration and a waiting list."""

@@ -1,0 +1,1 @@
+"""Organisations: registration, verification, members, invitations, co-hosting and statements."""
