@@ -159,6 +159,25 @@ def _schemas() -> dict:
         "ActionFieldPage": _page_of("ActionField", "A page of action fields."),
         "ConsultationPage": _page_of("Consultation", "A page of consultations, newest first."),
         "ContributionPage": _page_of("Contribution", "A page of published contributions, newest first."),
+        # --- analysis (working group): GET /consultations/{slug}/summary
+        "SummaryTheme": _obj({
+            "id": {"type": "integer"},
+            "label": {"type": "string", "description": "The theme's name (German keywords, or as analysts named it)."},
+            "keywords": {"type": "array", "items": {"type": "string"}},
+            "size": {"type": "integer", "minimum": 0, "description": "Number of published contributions in it."},
+            "contribution_ids": {"type": "array", "items": {"type": "integer"}},
+            "representative_ids": {"type": "array", "items": {"type": "integer"}},
+            "languages": {"type": "array", "items": {"type": "string"},
+                          "description": "Languages of its contributions, the most frequent first."},
+        }, "A theme of a summary."),
+        "Summary": _obj({
+            "consultation": {"type": "string", "description": "The consultation's slug."},
+            "generated_at": _timestamp("When the latest summary was computed (UTC), or null when never."),
+            "stats": {"type": "object", "description": "Counts of the consultation's contributions."},
+            "themes": {"type": "array", "items": _ref("schemas", "SummaryTheme")},
+            "unassigned_ids": {"type": "array", "items": {"type": "integer"},
+                               "description": "Published contributions that fit no theme."},
+        }, "The latest computed summary of a consultation, with analysts' edits."),
         "Error": _obj({"error": _obj({
             "status": {"type": "integer", "description": "The HTTP status code."},
             "title": {"type": "string", "description": "Short name of the error (in the request's language)."},
@@ -231,7 +250,8 @@ def build_document(default_per_page: int, max_per_page: int) -> dict:
             ),
         },
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "open data", "description": "Everything here is public and read-only."}],
+        "tags": [{"name": "open data", "description": "Everything here is public and read-only."},
+                 {"name": "analysis", "description": "For the working group: needs a signed-in session."}],
         "paths": {
             "/action-fields": _operation(
                 "listActionFields", "List the action fields",
@@ -252,6 +272,16 @@ def build_document(default_per_page: int, max_per_page: int) -> dict:
                 "moderators are never listed.",
                 ["slug", *pages], _ok("ContributionPage", "A page of contributions."),
                 errors=("BadRequest", "NotFound")),
+            "/consultations/{slug}/summary": {"get": {
+                "operationId": "getConsultationSummary", "tags": ["analysis"],
+                "summary": "Get a consultation's summary (working group)",
+                "description": "The latest computed summary of a consultation: stats, themes with their "
+                               "contributions, and the contributions that fit no theme. Only for members of "
+                               "the working group and administrators signed in (session cookie); everyone "
+                               "else gets 404.",
+                "parameters": [_ref("parameters", "slug")],
+                "responses": {"200": _ok("Summary", "The summary."), "404": _ref("responses", "NotFound")},
+            }},
             "/openapi.json": {"get": {
                 "operationId": "getOpenApiDocument", "tags": ["open data"], "summary": "This description",
                 "description": "The OpenAPI 3.1 description of this API.",

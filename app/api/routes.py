@@ -94,6 +94,18 @@ def contributions(slug: str):
     return _page_response(pagination, serializers.contribution)
 
 
+@bp.get("/consultations/<slug>/summary")
+def summary(slug: str):
+    """Analysis: the latest computed summary of a consultation (themes, stats, unassigned ids), for
+    the working group and administrators signed in (session); a 404 for everyone else."""
+    from app.analysis.runs import summary_document
+    from app.analysis.permissions import can_analyse
+
+    if not can_analyse(current_user):
+        return render_error(404)
+    return jsonify(summary_document(queries.get_visible_or_404(slug)))
+
+
 @bp.get("/openapi.json")
 def openapi():
     config = current_app.config
