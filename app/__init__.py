@@ -86,19 +86,29 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.consultations.admin import bp as staff_bp
     from app.consultations.routes import bp as consultations_bp
+    from app.contributions.offline_routes import bp as offline_bp
     from app.contributions.routes import bp as contributions_bp
     from app.core.pages import bp as pages_bp
     from app.i18n.routes import bp as i18n_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.organisations.routes import bp as organisations_bp
+    from app.organisations.cohost_routes import bp as cohost_bp
 
     app.register_blueprint(i18n_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(contributions_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(cohost_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(importlib.import_module("app.organisations.statement_routes").bp)  # statements
+    app.register_blueprint(importlib.import_module("app.events.routes").bp)  # events
+    app.register_blueprint(importlib.import_module("app.analysis.theme_routes").bp)  # analysis: themes
+    app.register_blueprint(importlib.import_module("app.analysis.routes").bp)  # analysis: summaries, exports
 
 
 def _init_rate_limits(app: Flask) -> None:

@@ -13,6 +13,12 @@ def register(app) -> None:
     from app.core.jobs import register_cli as register_jobs_cli
 
     app.cli.add_command(users)
+    from app.analysis.cli import analysis_cli  # analysis: summary runs
+
+    app.cli.add_command(analysis_cli)
+    from app.contributions.cli import contributions
+
+    app.cli.add_command(contributions)
     register_jobs_cli(app)
     register_translations_cli(app)
     register_privacy_cli(app)

@@ -137,6 +137,7 @@ class PurgeResult:
     emails: int
     self_descriptions: int
     dry_run: bool
+    registrations: int = 0  # event registrations of events that ended more than ``days`` days ago
 
 
 def expired_consultation_ids(days: int, now: datetime | None = None) -> list[int]:
@@ -150,13 +151,17 @@ def expired_consultation_ids(days: int, now: datetime | None = None) -> list[int
 
 def purge_personal_data(days: int | None = None, *, dry_run: bool = False, now: datetime | None = None) -> PurgeResult:
     """Remove contact e-mail addresses, consent times and self-descriptions of contributions to
-    consultations that closed more than ``days`` days ago; the contributions stay. Flushes."""
+    consultations that closed more than ``days`` days ago (the contributions stay), and the
+    registrations of events that ended more than ``days`` days ago. Flushes."""
     days = retention_days() if days is None else days
     if days < 0:
         raise ValueError("days must not be negative")
+    from app.events.services import purge_past_registrations  # events build on contributions, not the reverse
+
+    registrations = purge_past_registrations(days, dry_run=dry_run, now=now)
     ids = expired_consultation_ids(days, now)
     if not ids:
-        return PurgeResult(0, 0, 0, dry_run)
+        return PurgeResult(0, 0, 0, dry_run, registrations)
     with_contact = (Contribution.consultation_id.in_(ids)
                     & (Contribution.contact_email.is_not(None) | Contribution.contact_consent_at.is_not(None)))
     profiles = ParticipantProfile.consultation_id.in_(ids)
@@ -170,7 +175,7 @@ def purge_personal_data(days: int | None = None, *, dry_run: bool = False, now: 
         db.session.expire_all()
         db.session.flush()
         personal_data_purged.send(None, consultation_ids=ids, emails=emails, self_descriptions=descriptions)
-    return PurgeResult(len(ids), emails, descriptions, dry_run)
+    return PurgeResult(len(ids), emails, descriptions, dry_run, registrations)
 
 
 privacy_cli = AppGroup("privacy", help="Personal data: the retention rule.")
@@ -190,7 +195,8 @@ def purge_command(dry_run: bool, days: int | None):
     verb = "Would remove" if dry_run else "Removed"
     click.echo(f"{verb} {result.emails} contact e-mail address(es) and {result.self_descriptions} "
                f"self-description(s) from {result.consultations} consultation(s) closed more than "
-               f"{retention_days() if days is None else days} days ago. Contributions are kept.")
+               f"{retention_days() if days is None else days} days ago, and {result.registrations} registration(s) "
+               f"for events that ended as long ago. Contributions are kept.")
 
 
 def register_cli(app) -> None:

@@ -30,14 +30,16 @@ LISTED_STATUSES = (ContributionStatus.PUBLISHED, ContributionStatus.HIDDEN)
 
 def listed_contributions(consultation: Consultation):
     """``select()`` of the contributions the consultation page lists: published ones, and hidden
-    ones (shown as a placeholder, see :func:`app.moderation.services.hidden_notice`), newest first."""
-    return _contributions_with_status(consultation, *LISTED_STATUSES)
+    ones (shown as a placeholder, see :func:`app.moderation.services.hidden_notice`), newest first.
+    Organisations' statements have a section of their own on the page and are left out here."""
+    return _contributions_with_status(consultation, *LISTED_STATUSES).where(Contribution.channel != Channel.STATEMENT)
 
 
 def published_count(consultation: Consultation) -> int:
-    """How many contributions of the consultation are published."""
+    """How many contributions of the consultation are published, statements not counted (they are listed apart)."""
     return db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(
-        Contribution.consultation_id == consultation.id, Contribution.status == ContributionStatus.PUBLISHED)) or 0
+        Contribution.consultation_id == consultation.id, Contribution.status == ContributionStatus.PUBLISHED,
+        Contribution.channel != Channel.STATEMENT)) or 0
 
 
 def _contributions_with_status(consultation: Consultation, *statuses: ContributionStatus):
@@ -200,4 +202,7 @@ def after_submission(contribution: Contribution) -> None:
     from app.contributions.translations import schedule_machine_translation
 
     schedule_machine_translation(contribution.id)
+    from app.analysis.embeddings import schedule_embedding  # analysis: embed once, join the nearest theme
+
+    schedule_embedding(contribution.id)
     send_confirmation(contribution)

@@ -12,6 +12,10 @@ from flask import url_for
 SKIP_ENDPOINTS = {
     "i18n.switch",  # only redirects to the same page in another language (the keyboard test uses it)
     "contributions.thanks",  # reached by sending the contribution form (a flow of the scan)
+    "statements.attachment",  # a PDF download, not a page
+    "offline.export_csv", "offline.export_xlsx",  # file downloads, not pages
+    "analysis.consultation_export", "analysis.field_export",  # file downloads (XLSX, CSV), not pages
+    "analysis.consultation_memo", "analysis.field_memo",  # file downloads (PDF, DOCX), not pages
 }
 
 # The main public pages, checked in every interface language; all others in FULL_LANGUAGES.

@@ -87,6 +87,44 @@ def build_world() -> World:
         db.session.add(Membership(organisation=organisation, user=w.users[role], role=MembershipRole(membership_role)))
     o["pub"].cohosts.append(o["org"])
     db.session.commit()
+    # --- offline input (tests/security/routes_offline.py): a workshop of w.org for w.pub
+    from datetime import date
+
+    from app.contributions.models import InputSession, InputSessionFormat
+
+    o["input_session"] = InputSession(consultation=o["pub"], organisation=o["org"], format=InputSessionFormat.WORKSHOP,
+                                      title="Workshop im Quartier", held_on=date(2024, 5, 31))
+    db.session.add(o["input_session"])
+    db.session.commit()
+    # --- end offline input
+    # --- events and statements (tests/security/routes_events.py): an event of w.org for w.pub with one
+    # registration (its cancel link's token in w.event_token), and a statement of w.org with a PDF
+    _build_events_and_statements(w)
+    # --- end events and statements
+    # --- cohost (tests/security/routes_cohost.py): news updates of w.pub (by w.org) and of w.internal
+    # (by the administration); contributions in Arabic awaiting a German translation, in w.pub and w.internal
+    from app.consultations.models import ConsultationUpdate
+
+    o["pub_update"] = ConsultationUpdate(consultation=o["pub"], organisation=o["org"], title={"de": "Neuigkeit"},
+                                         body={"de": "Es geht weiter."})
+    o["internal_update"] = ConsultationUpdate(consultation=o["internal"], title={"de": "Intern"}, body={"de": "Text"})
+    db.session.add_all([o["pub_update"], o["internal_update"]])
+    db.session.commit()
+    o["pub_arabic"] = make_contribution(o["pub"], "مساهمة باللغة العربية", language="ar")
+    o["internal_arabic"] = make_contribution(o["internal"], "مساهمة داخلية", language="ar")
+    # --- end cohost
+    # --- analysis themes (tests/security/routes_analysis.py): a finished summary of w.pub with two
+    # themes, a theme of w.draft, and a code of the codebook
+    _build_analysis_themes(w)
+    # --- end analysis themes
+    # --- organisations (tests/security/routes_organisations.py): an open invitation of w.org to an
+    # address no role has (so accepting it is a 403 for every signed-in role and changes nothing)
+    from app.organisations.invitations import create_invitation
+
+    o["org_invitation"], o["org_invitation_token"] = create_invitation(
+        o["org"], "invitee@example.org", MembershipRole.MEMBER, w.users["admin"])
+    db.session.commit()
+    # --- end organisations
     return w
 
 
@@ -119,3 +157,55 @@ def snapshot() -> dict[str, list[tuple]]:
 def changed_tables(before: dict, after: dict) -> list[str]:
     return [name for name in before if before[name] != after.get(name)]
 
+
+
+
+def _build_events_and_statements(w: World) -> None:
+    """Objects of the events and statements area (see build_world)."""
+    import io
+    from datetime import timedelta
+
+    from app.core.timeutil import utcnow
+    from app.events import services as events
+    from app.events.models import Event
+    from app.organisations import statements
+
+    o = w.objects
+    o["event"] = Event(consultation=o["pub"], organisation=o["org"], title={"de": "Fachtag", "en": "Expert day"},
+                       starts_at=utcnow() + timedelta(days=14), place_name="Bürgerhaus", languages=["de", "ar"],
+                       registration_required=True, capacity=20)
+    db.session.add(o["event"])
+    db.session.flush()
+    _registration, o["event_token"] = events.register(o["event"], name="Ayşe")
+    db.session.commit()
+
+    class _Upload:
+        filename, mimetype = "Stellungnahme.pdf", "application/pdf"
+        stream = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+
+    o["statement"] = statements.submit_statement(o["pub"], o["org"], w.users["owner"], title="Unsere Stellungnahme",
+                                                 text="Wir begrüßen die Beteiligung.", upload=_Upload())
+
+
+def _build_analysis_themes(w: World) -> None:
+    """Objects of the analysis theme pages (see build_world)."""
+    from app.analysis.models import AnalysisRun, Code, RunStatus, Theme, ThemeAssignment
+    from app.core.timeutil import utcnow
+
+    o = w.objects
+    scope = f"consultation:{o['pub'].id}"
+    o["analysis_run"] = AnalysisRun(scope_key=scope, consultation_id=o["pub"].id, status=RunStatus.DONE, progress=100,
+                                    method={"backend": "tfidf"}, input_hash="0" * 64, result={},
+                                    started_at=utcnow(), finished_at=utcnow())
+    db.session.add(o["analysis_run"])
+    db.session.flush()
+    o["theme"] = Theme(scope_key=scope, label="Kita, Plätze", keywords=["kita", "plätze"], run_id=o["analysis_run"].id)
+    o["other_theme"] = Theme(scope_key=scope, label="Sprache, Kurse", keywords=["sprache"], position=1,
+                             run_id=o["analysis_run"].id)
+    o["draft_theme"] = Theme(scope_key=f"consultation:{o['draft'].id}", label="Entwurf")
+    o["code"] = Code(name="Barrieren")
+    db.session.add_all([o["theme"], o["other_theme"], o["draft_theme"], o["code"]])
+    db.session.flush()
+    published = make_contribution(o["pub"], "Mehr Kitaplätze im Quartier", language="de")
+    db.session.add(ThemeAssignment(scope_key=scope, theme_id=o["theme"].id, contribution_id=published.id))
+    db.session.commit()
