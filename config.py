@@ -53,6 +53,9 @@ class Config:
     # see app/organisations/statement_routes.py); every other address keeps MAX_CONTENT_LENGTH.
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR") or str(INSTANCE_DIR / "attachments")
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    # Offline input: the CSV/XLSX import form alone accepts files up to this size
+    # (app/contributions/offline_routes.py); 50,000 rows of text are about 7 MB.
+    OFFLINE_IMPORT_MAX_BYTES = int(os.environ.get("OFFLINE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
     PER_PAGE = 20
     API_MAX_PER_PAGE = 100
 
