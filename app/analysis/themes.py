@@ -14,7 +14,7 @@ approved again before it goes into a memo); the run keeps when that happened
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from app.analysis.models import AnalysisRun, AssignmentSource, Code, RunStatus, Theme, ThemeAssignment, contribution_codes
 from app.consultations.models import ActionField, Consultation
 from app.contributions.models import Contribution, ContributionStatus
-from app.core.timeutil import utcnow
+from app.core.timeutil import local_to_utc, utcnow
 from app.extensions import db
 from app.moderation import audit
 
@@ -111,10 +111,11 @@ def scope_clause(scope_key: str):
         return sa.false()
     slug, start, end = field
     conditions = [published, Contribution.consultation.has(Consultation.action_fields.any(ActionField.slug == slug))]
+    # Days are Bremen days; created_at is stored in UTC (naive), so the bounds are converted.
     if start:
-        conditions.append(Contribution.created_at >= start)
+        conditions.append(Contribution.created_at >= local_to_utc(datetime.combine(start, time.min)))
     if end:
-        conditions.append(sa.func.date(Contribution.created_at) <= end.isoformat())
+        conditions.append(Contribution.created_at < local_to_utc(datetime.combine(end + timedelta(days=1), time.min)))
     return sa.and_(*conditions)
 
 

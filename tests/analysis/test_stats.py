@@ -222,6 +222,23 @@ def test_field_scope_with_dates(seeded):
         stats.field_scope("language", date(2025, 2, 2), date(2025, 2, 1))
 
 
+def test_field_scope_days_are_bremen_days(seeded):
+    """A range ends at midnight in Bremen, not in UTC: 23:30 UTC on 10 February is already the
+    11th in Bremen (UTC+1), 23:30 UTC on 9 February is still the 10th."""
+    from app.consultations.models import ActionField
+
+    field = db.session.query(ActionField).filter_by(slug="language").one()
+    consultation = make_consultation(questions=QUESTIONS, action_fields=[field])
+    add(consultation, created=datetime(2025, 1, 31, 22, 30))  # still 31 January (23:30) in Bremen
+    add(consultation, created=datetime(2025, 1, 31, 23, 30))  # 1 February, 00:30 in Bremen
+    add(consultation, created=datetime(2025, 2, 9, 23, 30))  # 10 February, 00:30 in Bremen
+    add(consultation, created=datetime(2025, 2, 10, 23, 30))  # 11 February in Bremen
+    scope = stats.field_scope("language", date(2025, 2, 1), date(2025, 2, 10))
+    assert stats.summary_stats(scope)["contributions"] == 2
+    assert stats.summary_stats(stats.field_scope("language", date(2025, 2, 11), None))["contributions"] == 1
+    assert stats.summary_stats(stats.field_scope("language", None, date(2025, 1, 31)))["contributions"] == 1
+
+
 @pytest.mark.parametrize("value", ["2025-13-01", "31.03.2025", "2025-3-1", "x" * 50, "２０２５-０１-０１"])
 def test_parse_day_refuses(value):
     with pytest.raises(stats.BadScope):
