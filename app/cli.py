@@ -35,11 +35,11 @@ def register(app) -> None:
 
     @app.cli.command("demo")
     def demo():
-        """Create a demo consultation with contributions in several languages (idempotent)."""
+        """Create the demo consultation, organisation, event, news and offline input (idempotent)."""
         from app.demo import create_demo
 
         if create_demo():
             db.session.commit()
-            click.echo("Demo consultation created.")
+            click.echo("Demo data created (or completed).")
         else:
-            click.echo("Demo consultation already present; nothing changed.")
+            click.echo("Demo data already present; nothing changed.")

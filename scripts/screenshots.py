@@ -36,6 +36,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_SLUG = "zusammenleben-im-quartier"
+DEMO_ORGANISATION_SLUG = "brueckenbauer-groepelingen-demo"
 ADMIN_EMAIL = "screenshots@example.org"
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 # A reader who set the browser's default text size to 200 % (32 px instead of 16 px); written
@@ -43,6 +44,8 @@ ADMIN_PASSWORD = secrets.token_urlsafe(16)
 TEXT_200_PREFS = {"webkit": {"webprefs": {"default_font_size": 32, "default_fixed_font_size": 26}}}
 STAFF_EDIT = ".staff-table a[href*='/staff/consultations/']"
 SUBMIT = "main form[method=post]:not(.inline-form) button[type=submit]"
+# The first published contribution's link (statements are listed above the contributions).
+CONTRIBUTION_LINK = "section[aria-labelledby=contributions-heading] .contribution-meta a"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ SHOTS = [
     Shot("consultations", "/consultations"),
     Shot("consultation", f"/consultations/{DEMO_SLUG}"),
     Shot("consultation-pager", f"/consultations/{DEMO_SLUG}?per_page=3&page=2"),
-    Shot("contribution", f"/consultations/{DEMO_SLUG}", follow=(".contribution-meta a",)),
+    Shot("contribution", f"/consultations/{DEMO_SLUG}", follow=(CONTRIBUTION_LINK,)),
     Shot("contribute", f"/consultations/{DEMO_SLUG}/contribute"),
     Shot("contribute-errors", f"/consultations/{DEMO_SLUG}/contribute", submit=True),
     Shot("thanks", f"/consultations/{DEMO_SLUG}/contribute", submit=True,
@@ -76,7 +79,17 @@ SHOTS = [
     Shot("staff-consultation", "/staff/", follow=(STAFF_EDIT,), staff=True),
     Shot("staff-question-errors", "/staff/", follow=(STAFF_EDIT, "a.button[href$='/questions/new']"),
          submit=True, staff=True),
+    # Organisations, events, offline input and the working group's analysis (the demo's objects).
+    Shot("organisations", "/organisations/"),
+    Shot("organisation", f"/organisations/{DEMO_ORGANISATION_SLUG}"),
+    Shot("event", f"/consultations/{DEMO_SLUG}", follow=(".event-card a",)),
+    Shot("cohost", "/cohost/", staff=True),
+    Shot("offline", f"/offline/consultations/{DEMO_SLUG}/", staff=True),
+    Shot("analysis-summary", f"/analysis/consultations/{DEMO_SLUG}", staff=True),
+    Shot("analysis-themes", f"/analysis/consultations/{DEMO_SLUG}/themes", staff=True),
 ]
+# Pages that show the demo consultation's themes: they are computed first (`flask analysis run`).
+THEME_PAGES = frozenset({"analysis-themes"})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -98,15 +111,20 @@ def flask(*command: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def prepare_database(workdir: Path) -> bool:
-    """Point the app at a fresh SQLite file and fill it like `make db seed demo` does; add an
-    administrator. Returns whether the administrator could be created (else staff pages are skipped)."""
+def prepare_database(workdir: Path, themes: bool = False) -> bool:
+    """Point the app at a fresh SQLite file and fill it like `make db seed demo` does; with
+    ``themes`` also compute the demo consultation's themes; add an administrator. Returns whether the
+    administrator could be created (else staff pages are skipped)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'screenshots.sqlite'}"
     os.environ["FLASK_CONFIG"] = "development"
     for command in (["db", "upgrade"], ["seed"], ["demo"]):
         done = flask(*command)
         if done.returncode:
             sys.exit(f"flask {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    if themes:
+        done = flask("analysis", "run", "--consultation", DEMO_SLUG)
+        if done.returncode:
+            print(f"no themes computed, the themes page shows none:\n{done.stdout}{done.stderr}")
     admin = flask("users", "create", ADMIN_EMAIL, "--name", "Screenshots", "--role", "admin",
                   "--password", ADMIN_PASSWORD)
     if admin.returncode:
@@ -190,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="vielstimmig-shots-") as tmp:
-        has_admin = prepare_database(Path(tmp))
+        has_admin = prepare_database(Path(tmp), themes=any(s.name in THEME_PAGES for s in shots))
         if not has_admin:
             shots = [s for s in shots if not s.staff]
         from app import create_app

@@ -61,26 +61,121 @@ def test_seed_keeps_translations_added_by_staff(runner, db):
     assert field.description["de"] == "Von der Redaktion geändert"
 
 
+def demo_counts(db) -> dict:
+    """How many of each kind of object the demo creates are in the database."""
+    from app.consultations.models import ConsultationUpdate
+    from app.contributions.models import InputSession
+    from app.events.models import Event
+    from app.moderation.models import AuditEntry
+    from app.organisations.models import Organisation, Statement, consultation_cohosts
+
+    counts = {model.__name__: count(db, model) for model in (
+        Consultation, Contribution, Organisation, Statement, Event, ConsultationUpdate, InputSession, AuditEntry)}
+    counts["cohosts"] = db.session.scalar(sa.select(sa.func.count()).select_from(consultation_cohosts))
+    return counts
+
+
 def test_demo_is_idempotent(runner, db):
     assert runner.invoke(args=["demo"]).exit_code != 0 or count(db, Consultation) == 0  # needs seed first
     runner.invoke(args=["seed"])
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0 and "created" in result.output
-    consultations, contributions = count(db, Consultation), count(db, Contribution)
-    assert consultations == 2 and contributions >= 8
+    before = demo_counts(db)
+    assert before["Consultation"] == 2 and before["Contribution"] >= 8
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "already present" in again.output
-    assert (count(db, Consultation), count(db, Contribution)) == (consultations, contributions)
+    assert demo_counts(db) == before
     languages = set(db.session.scalars(sa.select(Contribution.language)))
     assert {"de", "en", "tr", "ar", "fa"} <= languages
 
 
+def test_demo_shows_organisations_events_news_and_offline_input(runner, db):
+    from app.consultations.models import ConsultationUpdate
+    from app.contributions.models import Channel, ContributionStatus, InputSession
+    from app.demo import DEMO_ORGANISATION_SLUG, DEMO_SLUG
+    from app.events.models import Event
+    from app.organisations.models import Organisation, OrganisationStatus, OrganisationType, Statement
+
+    runner.invoke(args=["seed"])
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    demo = db.session.scalar(sa.select(Consultation).where(Consultation.slug == DEMO_SLUG))
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == DEMO_ORGANISATION_SLUG))
+    assert organisation.status is OrganisationStatus.VERIFIED
+    assert organisation.type is OrganisationType.MIGRANT_SELF_ORGANISATION
+    assert {"de", "en"} <= set(organisation.description) and "Demo" in organisation.name
+    assert organisation in demo.cohosts
+
+    statement = db.session.scalar(sa.select(Statement).where(Statement.consultation_id == demo.id))
+    assert statement.organisation_id == organisation.id and statement.attachment_key is None
+    assert statement.contribution.channel is Channel.STATEMENT
+    assert statement.contribution.status is ContributionStatus.PUBLISHED
+
+    event = db.session.scalar(sa.select(Event).where(Event.consultation_id == demo.id))
+    assert event.starts_at > demo.created_at and event.registration_required and event.capacity
+    assert event.step_free and event.interpreters and event.interpreter_languages
+    assert event.languages == ["de", "tr", "ar"] and event.organisation_id == organisation.id
+
+    update = db.session.scalar(sa.select(ConsultationUpdate).where(ConsultationUpdate.consultation_id == demo.id))
+    assert update.published and update.organisation_id == organisation.id and {"de", "en"} <= set(update.title)
+
+    channels = set(db.session.scalars(sa.select(Contribution.channel).where(Contribution.consultation_id == demo.id)))
+    assert {Channel.ONLINE, Channel.WORKSHOP, Channel.PAPER, Channel.STATEMENT} <= channels
+    offline = db.session.scalars(sa.select(Contribution).where(
+        Contribution.channel.in_((Channel.WORKSHOP, Channel.PAPER)))).all()
+    assert all(c.input_session_id and c.organisation_id == organisation.id and c.answers for c in offline)
+    assert count(db, InputSession) == 2
+
+
+def test_demo_completes_an_older_database(runner, db):
+    """A database with the demo consultation from before the organisation objects gets them once."""
+    from app.consultations.models import ConsultationUpdate
+    from app.contributions.models import Channel, InputSession
+    from app.events.models import Event
+    from app.organisations.models import Organisation, Statement, consultation_cohosts
+
+    runner.invoke(args=["seed"])
+    runner.invoke(args=["demo"])
+    full = demo_counts(db)
+    # What an older version left: the consultation, its online contributions and the box only.
+    # (Through the session, so that answers go with their contributions also on SQLite.)
+    newer = [*db.session.scalars(sa.select(Statement)),
+             *db.session.scalars(sa.select(Contribution).where(Contribution.channel != Channel.ONLINE))]
+    for model in (Event, ConsultationUpdate, InputSession, Organisation):
+        newer.extend(db.session.scalars(sa.select(model)))
+    for obj in newer:
+        db.session.delete(obj)
+    db.session.flush()
+    db.session.execute(sa.delete(consultation_cohosts))
+    db.session.commit()
+    assert demo_counts(db)["Organisation"] == 0
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0 and "created" in result.output
+    completed = demo_counts(db)
+    # Everything is back; only the audit log has one more entry (the co-hosting, added again).
+    assert {**completed, "AuditEntry": full["AuditEntry"]} == full
+    assert completed["AuditEntry"] == full["AuditEntry"] + 1
+    assert "already present" in runner.invoke(args=["demo"]).output
+    assert demo_counts(db) == completed
+
+
 def test_demo_pages_render(runner, client, db):
+    from app.demo import DEMO_ORGANISATION_SLUG
+    from app.events.models import Event
+
     runner.invoke(args=["seed"])
     runner.invoke(args=["demo"])
     html = client.get("/de/consultations/zusammenleben-im-quartier").get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in html and 'lang="fa" dir="rtl"' in html
+    assert "Erzählcafé: Stimmen aus Gröpelingen" in html  # the news update
+    assert "Quartierswerkstatt" in html  # the event
+    assert "Brücken bauen: Vorschläge aus Gröpelingen" in html  # the statement
     assert client.get("/de/consultations/zusammenleben-im-quartier/contribute").status_code == 200
+    profile = client.get(f"/en/organisations/{DEMO_ORGANISATION_SLUG}")
+    assert profile.status_code == 200 and "bridge builders" in profile.get_data(as_text=True)
+    assert "Brückenbauer" in client.get("/de/organisations/").get_data(as_text=True)
+    event = db.session.scalar(sa.select(Event))
+    assert client.get(f"/ar/events/{event.id}").status_code == 200
 
 
 def test_migrations_match_models_and_downgrade(app, db):
