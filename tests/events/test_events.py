@@ -377,3 +377,19 @@ def test_registrations_are_deleted_after_the_retention_period(client, db, app, r
     db.session.expire_all()
     assert sorted(r.name for r in db.session.scalars(sa.select(EventRegistration))) == ["Bald", "Neulich"]
     assert db.session.get(Event, long_ago.id) is not None
+
+
+@pytest.mark.parametrize("lang, same_day, two_days", [
+    ("de", "11.12.2030, 16:00 – 18:30", "11.12.2030, 16:00 – 12.12.2030, 18:30"),
+    ("en", "Dec 11, 2030, 4:00\u202fPM – 6:30\u202fPM", "Dec 11, 2030, 4:00\u202fPM – Dec 12, 2030, 6:30\u202fPM"),
+])
+def test_the_time_of_an_event_is_shown_in_bremen_time_without_seconds(client, db, lang, same_day, two_days):
+    from datetime import datetime
+
+    consultation = make_consultation()
+    one = make_event(consultation, starts_at=datetime(2030, 12, 11, 15, 0), ends_at=datetime(2030, 12, 11, 17, 30))
+    two = make_event(consultation, starts_at=datetime(2030, 12, 11, 15, 0), ends_at=datetime(2030, 12, 12, 17, 30))
+    page = client.get(f"/{lang}/events/{one.id}").get_data(as_text=True).replace("&#8239;", "\u202f")
+    assert same_day in page and ":00:00" not in page
+    page = client.get(f"/{lang}/events/{two.id}").get_data(as_text=True).replace("&#8239;", "\u202f")
+    assert two_days in page
