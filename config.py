@@ -103,6 +103,8 @@ class Config:
         "accounts.reset": "10/minute;30/hour",
         "pages.accessibility": "5/minute;20/hour",  # each report sends an e-mail
         "events.register": "10/minute;60/hour",  # a registration may send an e-mail
+        "organisations.register": "5/hour",  # each waits for an administrator's review
+        "organisations.invite": "30/hour",  # each invitation sends an e-mail
         **json.loads(os.environ.get("RATELIMIT_ENDPOINTS") or "{}"),
     }
 

@@ -17,7 +17,7 @@ from tests.security.world import changed_tables, snapshot
 
 # Every kind of request the issue names; moderation.flag once that blueprint exists.
 REQUIRED = {"contributions.contribute", "accounts.register", "accounts.login", "accounts.reset_request",
-            "accounts.reset"}
+            "accounts.reset", "events.register", "organisations.register", "organisations.invite"}
 LOGIN = "/en/account/login"
 
 
