@@ -78,7 +78,8 @@ def _action_fields() -> list[ActionField]:
     return list(db.session.scalars(sa.select(ActionField).order_by(ActionField.position, ActionField.id)))
 
 
-def _field_or_404(slug: str) -> ActionField:
+def field_or_404(slug: str) -> ActionField:
+    """The action field with this slug (also used by the theme pages of a field)."""
     field = db.session.scalars(sa.select(ActionField).where(ActionField.slug == slug)).first()
     if field is None:
         abort(404)
@@ -98,7 +99,8 @@ def _since() -> tuple[SinceForm, date | None]:
     return form, form.since.day
 
 
-def _range() -> tuple[RangeForm, date | None, date | None]:
+def date_range() -> tuple[RangeForm, date | None, date | None]:
+    """The checked ``from`` and ``to`` URL arguments; raises :class:`BadArguments` (a 400)."""
     form = RangeForm(request.args)
     if not form.validate():
         raise BadArguments(form)
@@ -118,7 +120,8 @@ def _field_scope(field: ActionField, start, end) -> str:
     return stats.field_scope(field.slug, start, end)
 
 
-def _field_text(field: ActionField, start, end, lang: str) -> str:
+def field_text(field: ActionField, start, end, lang: str) -> str:
+    """An action field and its period as a line of text in the reader's language."""
     name = localize(field.name, lang).text
     if start and end:
         return _("%(field)s, %(start)s to %(end)s", field=name, start=format_date(start, "medium"),
@@ -171,13 +174,13 @@ def consultation(slug: str):
 
 @bp.get("/fields/<slug>")
 def field(slug: str):
-    field_ = _field_or_404(slug)
-    range_form, start, end = _range()
+    field_ = field_or_404(slug)
+    range_form, start, end = date_range()
     since_form, since = _since()
     scope_key = _field_scope(field_, start, end)
     data = stats.summary_stats(scope_key, since)
     range_args = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
-    return _render_summary(data, since_form, title=_field_text(field_, start, end, current_language()),
+    return _render_summary(data, since_form, title=field_text(field_, start, end, current_language()),
                            field=field_, range_form=range_form, range_args=range_args,
                            exports=_links(".field_export", ".field_memo", since, slug=field_.slug, **range_args))
 
@@ -237,8 +240,8 @@ def consultation_export(slug: str, fmt: str):
 
 @bp.get("/fields/<slug>/export.<any(xlsx, csv):fmt>")
 def field_export(slug: str, fmt: str):
-    field_ = _field_or_404(slug)
-    _form, start, end = _range()
+    field_ = field_or_404(slug)
+    _form, start, end = date_range()
     return _export(_field_scope(field_, start, end), field_, fmt, _range_name("beitraege", field_, start, end))
 
 
@@ -254,12 +257,12 @@ def consultation_memo(slug: str, fmt: str):
 
 @bp.get("/fields/<slug>/memo.<any(pdf, docx):fmt>")
 def field_memo(slug: str, fmt: str):
-    field_ = _field_or_404(slug)
-    _form, start, end = _range()
+    field_ = field_or_404(slug)
+    _form, start, end = date_range()
     _sform, since = _since()
     with force_locale("de"):
         title = localize(field_.name, "de").text
-        text = _("Action field: %(scope)s", scope=_field_text(field_, start, end, "de"))
+        text = _("Action field: %(scope)s", scope=field_text(field_, start, end, "de"))
     return _memo(_field_scope(field_, start, end), field_, fmt, _range_name("vermerk", field_, start, end),
                  title, text, since)
 

@@ -323,14 +323,20 @@ def assign_arrival(contribution_id: int) -> int | None:
 
 def summary_document(consultation) -> dict:
     """The latest summary of a consultation as plain data: its stats, themes and unassigned ids."""
+    return scope_document(consultation_scope(consultation), {"consultation": consultation.slug})
+
+
+def scope_document(scope_key: str, head: dict) -> dict:
+    """The latest summary of a scope as plain data: ``head`` (what the scope is, e.g.
+    ``{"consultation": slug}`` or ``{"field": slug, "from": day, "to": day}``), then its stats,
+    themes and unassigned ids."""
     from app.analysis.stats import summary_stats
     from app.analysis.themes import overview
 
-    scope_key = consultation_scope(consultation)
     data = overview(scope_key)
     run = data["run"]
     return {
-        "consultation": consultation.slug,
+        **head,
         "generated_at": (run.finished_at.isoformat(timespec="seconds") + "Z") if run and run.finished_at else None,
         "stats": summary_stats(scope_key),
         "themes": [{

@@ -1,29 +1,41 @@
-"""Theme pages for analysts (working group and administrators): a consultation's themes, a
-theme with its contributions (rename, merge, split, move, tag with codes), the codebook, a
-summary run's progress, and approving a summary.
+"""Theme pages for analysts (working group and administrators): the themes of a scope (a
+consultation, or an action field and a date range), a theme with its contributions (rename, merge,
+split, move, tag with codes), the codebook, a summary run's progress, and approving a summary.
 
 Everyone else gets a 404 (the pages do not reveal that they exist); the CSRF token is checked in
-:func:`guard`, after the role check. Views load, call one service, commit once and redirect.
+:func:`guard`, after the role check. A theme or run is reached through its scope: a consultation's
+must be visible to the analyst, an action field's field must exist. Views load, call one service,
+commit once and redirect.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
-from app.analysis import runs, themes
-from app.analysis.permissions import can_analyse
+from app.analysis import runs, stats, themes
+from app.analysis.forms import RangeForm
 from app.analysis.models import AnalysisRun, Code, RunStatus, Theme
+from app.analysis.permissions import can_analyse
+from app.analysis.routes import BadArguments, bad_arguments, date_range, field_or_404, field_text
 from app.analysis.theme_forms import CodeForm, ConfirmForm, MergeForm, RenameForm, RunForm, SelectionForm
 from app.consultations import queries
-from app.consultations.models import Consultation
+from app.consultations.models import ActionField, Consultation
 from app.core.pagination import page_args, paginate
 from app.extensions import csrf, db
+from app.i18n.content import localize
+from app.i18n.locale import current_language
 
 bp = Blueprint("themes", __name__, url_prefix="/<lang:lang>/analysis", template_folder="templates")
 csrf.exempt(bp)  # checked in guard(), after the role check
+bp.register_error_handler(BadArguments, bad_arguments)  # bad dates of an action field: 400 with the reason
 
 TEMPLATES = "analysis/"
 MAX_ID = 2**31 - 1
@@ -37,15 +49,70 @@ def guard():
         csrf.protect()
 
 
+@dataclass(frozen=True)
+class ScopeView:
+    """A scope as the theme pages show it: a consultation, or an action field and a date range."""
+
+    key: str
+    consultation: Consultation | None = None
+    field: ActionField | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def range_args(self) -> dict:
+        """The ``from`` and ``to`` URL arguments of an action field's period."""
+        return {k: v.isoformat() for k, v in (("from", self.start), ("to", self.end)) if v}
+
+    @property
+    def text(self) -> str:
+        """The scope as a line of text (a consultation's title, or the field and its period)."""
+        if self.consultation is not None:
+            return localize(self.consultation.title, current_language()).text
+        return field_text(self.field, self.start, self.end, current_language())
+
+    @property
+    def themes_url(self) -> str:
+        if self.consultation is not None:
+            return url_for("themes.consultation_themes", slug=self.consultation.slug)
+        return url_for("themes.field_themes", slug=self.field.slug, **self.range_args)
+
+    @property
+    def run_url(self) -> str:
+        if self.consultation is not None:
+            return url_for("themes.start_run", slug=self.consultation.slug)
+        return url_for("themes.start_field_run", slug=self.field.slug, **self.range_args)
+
+    @property
+    def summary_url(self) -> str:
+        if self.consultation is not None:
+            return url_for("analysis.consultation", slug=self.consultation.slug)
+        return url_for("analysis.field", slug=self.field.slug, **self.range_args)
+
+    def range_form(self) -> RangeForm:
+        return RangeForm(MultiDict(self.range_args))
+
+
+def _themes_url(scope_key: str) -> str | None:
+    """The theme page of a scope (no database access, no check), or None for an unknown kind."""
+    try:
+        info = stats.describe_scope(scope_key)
+    except stats.BadScope:
+        return None
+    if info["kind"] == "consultation":
+        consultation = db.session.get(Consultation, info["consultation_id"])
+        return url_for("themes.consultation_themes", slug=consultation.slug) if consultation else None
+    args = {k: info[k] for k in ("from", "to") if info[k]}
+    return url_for("themes.field_themes", slug=info["field"], **args)
+
+
 @bp.app_template_global()
 def theme_section(scope_key: str) -> dict | None:
     """What ``analysis/themes_section.html`` shows of a scope (None for those who may not see it)."""
     if not can_analyse(current_user):
         return None
     data = themes.overview(scope_key)
-    consultation_id = themes.consultation_id_of(scope_key)
-    consultation = db.session.get(Consultation, consultation_id) if consultation_id is not None else None
-    data["url"] = url_for("themes.consultation_themes", slug=consultation.slug) if consultation else None
+    data["url"] = _themes_url(scope_key)
     return data
 
 
@@ -67,20 +134,49 @@ def _consultation_or_404(consultation_id: int | None) -> Consultation:
     return consultation
 
 
-def _check_scope(scope_key: str) -> Consultation | None:
-    """The consultation of a scope, which the analyst must be able to see."""
-    consultation_id = themes.consultation_id_of(scope_key)
-    return _consultation_or_404(consultation_id) if consultation_id is not None else None
+def _field_of_key_or_404(scope_key: str, info: dict) -> ScopeView:
+    field = db.session.scalars(sa.select(ActionField).where(ActionField.slug == info["field"])).first()
+    if field is None:
+        abort(404)
+    try:
+        start, end = stats.parse_day(info["from"]), stats.parse_day(info["to"])
+    except stats.BadScope:
+        abort(404)
+    return ScopeView(scope_key, field=field, start=start, end=end)
 
 
-def _theme_or_404(theme_id: int) -> tuple[Theme, Consultation | None]:
+def _check_scope(scope_key: str) -> ScopeView | None:
+    """The scope of a theme or run, which the analyst must be able to see: a consultation's must be
+    visible, an action field's field must exist. None for a key of an unknown kind."""
+    try:
+        info = stats.describe_scope(scope_key)
+    except stats.BadScope:
+        return None
+    if info["kind"] == "consultation":
+        consultation = _consultation_or_404(info["consultation_id"])
+        return ScopeView(scope_key, consultation=consultation)
+    return _field_of_key_or_404(scope_key, info)
+
+
+def _consultation_scope(consultation: Consultation) -> ScopeView:
+    return ScopeView(themes.consultation_scope(consultation), consultation=consultation)
+
+
+def _field_scope_or_404(slug: str) -> ScopeView:
+    """An action field and the period of the URL arguments ``from`` and ``to`` (bad dates: 400)."""
+    field = field_or_404(slug)
+    _form, start, end = date_range()
+    return ScopeView(stats.field_scope(field.slug, start, end), field=field, start=start, end=end)
+
+
+def _theme_or_404(theme_id: int) -> tuple[Theme, ScopeView | None]:
     theme = db.session.get(Theme, theme_id) if theme_id <= MAX_ID else None
     if theme is None:
         abort(404)
     return theme, _check_scope(theme.scope_key)
 
 
-def _run_or_404(run_id: int) -> tuple[AnalysisRun, Consultation | None]:
+def _run_or_404(run_id: int) -> tuple[AnalysisRun, ScopeView | None]:
     run = db.session.get(AnalysisRun, run_id) if run_id <= MAX_ID else None
     if run is None:
         abort(404)
@@ -94,76 +190,89 @@ def _code_or_404(code_id: int) -> Code:
     return code
 
 
-def _back_to_scope(scope_key: str, consultation: Consultation | None):
-    if consultation is not None:
-        return redirect(url_for(".consultation_themes", slug=consultation.slug), code=303)
-    return redirect(url_for(".codes"), code=303)
+def _back_to_scope(scope: ScopeView | None):
+    return redirect(scope.themes_url if scope is not None else url_for(".codes"), code=303)
 
 
-# --- a consultation's themes --------------------------------------------------------------
+# --- a scope's themes ---------------------------------------------------------------------
 
-def _render_overview(consultation: Consultation, run_form: RunForm | None = None, code: int = 200):
-    scope_key = themes.consultation_scope(consultation)
-    active = runs.active_run(scope_key)
+def _render_overview(scope: ScopeView, run_form: RunForm | None = None, code: int = 200):
+    active = runs.active_run(scope.key)
     return render_template(
-        TEMPLATES + "themes.html", consultation=consultation, scope_key=scope_key,
-        data=themes.overview(scope_key), active=active, run_form=run_form or RunForm(formdata=None),
+        TEMPLATES + "themes.html", scope=scope, scope_key=scope.key,
+        range_form=scope.range_form() if scope.field is not None else None,
+        data=themes.overview(scope.key), active=active, run_form=run_form or RunForm(formdata=None),
         progress_text=runs.progress_text,
     ), code
 
 
-@bp.get("/consultations/<slug>/themes")
-def consultation_themes(slug: str):
-    return _render_overview(queries.get_visible_or_404(slug))
-
-
-@bp.post("/consultations/<slug>/themes/run")
-def start_run(slug: str):
-    consultation = queries.get_visible_or_404(slug)
+def _start_run(scope: ScopeView):
     form = RunForm()
     if not form.validate():
-        return _render_overview(consultation, form, 422)
+        return _render_overview(scope, form, 422)
     try:
-        run = runs.create_run(themes.consultation_scope(consultation), current_user, form.k.data)
+        run = runs.create_run(scope.key, current_user, form.k.data)
     except themes.ThemeRefused as refused:
         db.session.rollback()
         form.k.errors = [*form.k.errors, themes.refusal_message(refused.reason)]
-        return _render_overview(consultation, form, 409 if refused.reason == "running" else 422)
+        return _render_overview(scope, form, 409 if refused.reason == "running" else 422)
     db.session.commit()
     run_id = run.id
     runs.dispatch_run(run_id)
     return redirect(url_for(".run_status", run_id=run_id), code=303)
 
 
+@bp.get("/consultations/<slug>/themes")
+def consultation_themes(slug: str):
+    return _render_overview(_consultation_scope(queries.get_visible_or_404(slug)))
+
+
+@bp.post("/consultations/<slug>/themes/run")
+def start_run(slug: str):
+    return _start_run(_consultation_scope(queries.get_visible_or_404(slug)))
+
+
+@bp.get("/fields/<slug>/themes")
+def field_themes(slug: str):
+    """The themes of an action field and a period (``?from=YYYY-MM-DD&to=YYYY-MM-DD``, both optional)."""
+    return _render_overview(_field_scope_or_404(slug))
+
+
+@bp.post("/fields/<slug>/themes/run")
+def start_field_run(slug: str):
+    """Compute the themes of an action field and the period of the URL arguments."""
+    return _start_run(_field_scope_or_404(slug))
+
+
 @bp.get("/runs/<int:run_id>")
 def run_status(run_id: int):
-    run, consultation = _run_or_404(run_id)
+    run, scope = _run_or_404(run_id)
     active = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-    return render_template(TEMPLATES + "themes_run.html", run=run, consultation=consultation, active=active,
+    return render_template(TEMPLATES + "themes_run.html", run=run, scope=scope, active=active,
                            progress_text=runs.progress_text(run))
 
 
 @bp.post("/runs/<int:run_id>/approve")
 def approve(run_id: int):
-    run, consultation = _run_or_404(run_id)
+    run, scope = _run_or_404(run_id)
     if not ConfirmForm().validate():
         abort(400)
     try:
         runs.approve_run(run, current_user)
     except themes.ThemeRefused as refused:
         db.session.rollback()
-        if consultation is None:
+        if scope is None:
             abort(409)
         flash(themes.refusal_message(refused.reason), "error")
-        return _render_overview(consultation, code=409)
+        return _render_overview(scope, code=409)
     db.session.commit()
     flash(_("The summary is approved."), "success")
-    return _back_to_scope(run.scope_key, consultation)
+    return _back_to_scope(scope)
 
 
 # --- one theme ----------------------------------------------------------------------------
 
-def _render_theme(theme: Theme, consultation, *, rename=None, merge=None, selection=None, code: int = 200):
+def _render_theme(theme: Theme, scope: ScopeView | None, *, rename=None, merge=None, selection=None, code: int = 200):
     try:
         page, per_page = page_args(default_per_page=50)
     except ValueError:
@@ -173,7 +282,7 @@ def _render_theme(theme: Theme, consultation, *, rename=None, merge=None, select
     pagination = paginate(themes.theme_members(theme), page, per_page)
     ids = [c.id for c in pagination.items]
     return render_template(
-        TEMPLATES + "themes_detail.html", theme=theme, consultation=consultation, pagination=pagination,
+        TEMPLATES + "themes_detail.html", theme=theme, scope=scope, pagination=pagination,
         sources=themes.assignment_sources(theme), codes_of=themes.codes_of(ids),
         quotes={c.id: themes.quote(c) for c in pagination.items},
         rename=rename or RenameForm(formdata=None, data={"label": theme.label}),
@@ -185,13 +294,13 @@ def _render_theme(theme: Theme, consultation, *, rename=None, merge=None, select
 
 @bp.get("/themes/<int:theme_id>")
 def theme(theme_id: int):
-    found, consultation = _theme_or_404(theme_id)
-    return _render_theme(found, consultation)
+    found, scope = _theme_or_404(theme_id)
+    return _render_theme(found, scope)
 
 
 @bp.post("/themes/<int:theme_id>/rename")
 def rename(theme_id: int):
-    found, consultation = _theme_or_404(theme_id)
+    found, scope = _theme_or_404(theme_id)
     form = RenameForm()
     if form.validate():
         try:
@@ -203,12 +312,12 @@ def rename(theme_id: int):
             db.session.commit()
             flash(_("The theme is renamed."), "success")
             return redirect(url_for(".theme", theme_id=theme_id), code=303)
-    return _render_theme(found, consultation, rename=form, code=422)
+    return _render_theme(found, scope, rename=form, code=422)
 
 
 @bp.post("/themes/<int:theme_id>/merge")
 def merge(theme_id: int):
-    found, consultation = _theme_or_404(theme_id)
+    found, scope = _theme_or_404(theme_id)
     form = MergeForm(themes.themes_of(found.scope_key), found)
     if form.validate():
         try:
@@ -221,13 +330,13 @@ def merge(theme_id: int):
             db.session.commit()
             flash(_("The themes are merged."), "success")
             return redirect(url_for(".theme", theme_id=target_id), code=303)
-    return _render_theme(found, consultation, merge=form, code=422)
+    return _render_theme(found, scope, merge=form, code=422)
 
 
 @bp.post("/themes/<int:theme_id>/contributions")
 def contributions(theme_id: int):
     """Move, split off or tag the ticked contributions of a theme."""
-    found, consultation = _theme_or_404(theme_id)
+    found, scope = _theme_or_404(theme_id)
     form = SelectionForm(themes.themes_of(found.scope_key), found, themes.codes())
     if form.validate():
         action = form.action.data
@@ -254,7 +363,7 @@ def contributions(theme_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".theme", theme_id=theme_id), code=303)
-    return _render_theme(found, consultation, selection=form, code=422)
+    return _render_theme(found, scope, selection=form, code=422)
 
 
 # --- the codebook -------------------------------------------------------------------------

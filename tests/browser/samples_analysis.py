@@ -7,7 +7,8 @@ from __future__ import annotations
 
 def build() -> tuple[dict, dict, dict]:
     samples, endpoint_args, extra_paths = {}, {}, {}
-    # --- analysis themes: a computed summary of the demo consultation (its themes, a run) and a code
+    # --- analysis themes: a computed summary of the demo consultation (its themes, a run), one of its
+    # first action field, and a code
     more_args, more_paths = _themes()
     endpoint_args.update(more_args)
     extra_paths.update(more_paths)
@@ -21,7 +22,7 @@ def build() -> tuple[dict, dict, dict]:
 def _themes() -> tuple[dict, dict]:
     import sqlalchemy as sa
 
-    from app.analysis import runs, themes
+    from app.analysis import runs, stats, themes
     from app.analysis.models import AnalysisRun, Code, RunStatus, Theme, ThemeAssignment
     from app.consultations.models import Consultation
     from app.contributions.models import Contribution, ContributionStatus
@@ -53,8 +54,14 @@ def _themes() -> tuple[dict, dict]:
     db.session.add(code)
     db.session.commit()
     theme = themes.themes_of(scope)[0]
+    # The themes of the demo consultation's first action field (whatever the period), computed too.
+    field_slug = demo.action_fields[0].slug
+    field_run = runs.create_run(stats.field_scope(field_slug), None)
+    db.session.commit()
+    runs.compute_run(field_run.id)  # inline, TF-IDF; without the method library the page shows no themes
+    db.session.commit()
     return ({"themes.run_status": {"run_id": run.id}, "themes.theme": {"theme_id": theme.id},
-             "themes.edit_code": {"code_id": code.id}},
+             "themes.edit_code": {"code_id": code.id}, "themes.field_themes": {"slug": field_slug}},
             {})
 
 

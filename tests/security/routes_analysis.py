@@ -9,7 +9,8 @@ CASES: list = []
 
 # --- analysis themes (app/analysis/theme_routes.py, the summary API) -----------------------------
 # Theme pages, the codebook and the summary API: working group and administrators; everyone else 404.
-# Consultation visibility still applies: a draft only for administrators.
+# Consultation visibility still applies: a draft only for administrators. The themes of an action
+# field and a period like its summary: bad dates 400 for analysts (404 for the rest, before anything).
 ANALYSTS = ("working_group", "admin")
 
 
@@ -25,6 +26,16 @@ CASES += [
     get("themes.run_status", everyone(404), lambda w: {"run_id": 999999}, label="unknown"),
     get("themes.theme", only(ANALYSTS, 200), lambda w: {"theme_id": w.theme.id}),
     get("themes.theme", only(ADMIN, 200), lambda w: {"theme_id": w.draft_theme.id}, label="of a draft"),
+    get("themes.field_themes", only(ANALYSTS, 200), lambda w: {"slug": w.field.slug}),
+    get("themes.field_themes", only(ANALYSTS, 200), lambda w: {"slug": w.field.slug, "from": "2024-01-01",
+                                                               "to": "2030-12-31"}, label="range"),
+    get("themes.field_themes", only(ANALYSTS, 400), lambda w: {"slug": w.field.slug, "from": "2024-02-30"},
+        label="bad date"),
+    get("themes.field_themes", only(ANALYSTS, 400), lambda w: {"slug": w.field.slug, "from": "2025-02-01",
+                                                               "to": "2025-01-01"}, label="end before start"),
+    get("themes.field_themes", everyone(404), lambda w: {"slug": "no-such-field"}, label="unknown"),
+    get("themes.run_status", only(ANALYSTS, 200), lambda w: {"run_id": w.field_run.id}, label="of a field"),
+    get("themes.theme", only(ANALYSTS, 200), lambda w: {"theme_id": w.field_theme.id}, label="of a field"),
     get("themes.codes", only(ANALYSTS, 200)),
     get("themes.edit_code", only(ANALYSTS, 200), lambda w: {"code_id": w.code.id}),
     get("api.summary", only(ANALYSTS, 200), _pub),
@@ -35,7 +46,14 @@ CASES += [
     post("themes.codes", only(ANALYSTS, 422), label="empty form"),
     post("themes.edit_code", only(ANALYSTS, 422), lambda w: {"code_id": w.code.id}, label="empty form"),
     post("themes.approve", only(ANALYSTS, 303), lambda w: {"run_id": w.analysis_run.id}),
+    post("themes.rename", only(ANALYSTS, 422), lambda w: {"theme_id": w.field_theme.id},
+         label="of a field, empty form"),
+    post("themes.approve", only(ANALYSTS, 303), lambda w: {"run_id": w.field_run.id}, label="of a field"),
     post("themes.start_run", only(ANALYSTS, 303), _pub),
+    post("themes.start_field_run", only(ANALYSTS, 400), lambda w: {"slug": w.field.slug, "to": "x"},
+         label="bad date"),
+    post("themes.start_field_run", everyone(404), lambda w: {"slug": "no-such-field"}, label="unknown"),
+    post("themes.start_field_run", only(ANALYSTS, 303), lambda w: {"slug": w.field.slug, "from": "2024-01-01"}),
     post("themes.delete_code", only(ANALYSTS, 303), lambda w: {"code_id": w.code.id}),  # last: deletes the code
 ]
 # --- end analysis themes

@@ -114,7 +114,7 @@ def build_world() -> World:
     o["internal_arabic"] = make_contribution(o["internal"], "مساهمة داخلية", language="ar")
     # --- end cohost
     # --- analysis themes (tests/security/routes_analysis.py): a finished summary of w.pub with two
-    # themes, a theme of w.draft, and a code of the codebook
+    # themes, a theme of w.draft, a finished summary of w.field with a theme, and a code of the codebook
     _build_analysis_themes(w)
     # --- end analysis themes
     # --- organisations (tests/security/routes_organisations.py): an open invitation of w.org to an
@@ -203,8 +203,16 @@ def _build_analysis_themes(w: World) -> None:
     o["other_theme"] = Theme(scope_key=scope, label="Sprache, Kurse", keywords=["sprache"], position=1,
                              run_id=o["analysis_run"].id)
     o["draft_theme"] = Theme(scope_key=f"consultation:{o['draft'].id}", label="Entwurf")
+    field_scope = f"field:{o['field'].slug}::"
+    o["field_run"] = AnalysisRun(scope_key=field_scope, status=RunStatus.DONE, progress=100,
+                                 method={"backend": "tfidf"}, input_hash="1" * 64, result={},
+                                 started_at=utcnow(), finished_at=utcnow())
+    db.session.add(o["field_run"])
+    db.session.flush()
+    o["field_theme"] = Theme(scope_key=field_scope, label="Sprache, Kurse", keywords=["sprache"],
+                             run_id=o["field_run"].id)
     o["code"] = Code(name="Barrieren")
-    db.session.add_all([o["theme"], o["other_theme"], o["draft_theme"], o["code"]])
+    db.session.add_all([o["theme"], o["other_theme"], o["draft_theme"], o["field_theme"], o["code"]])
     db.session.flush()
     published = make_contribution(o["pub"], "Mehr Kitaplätze im Quartier", language="de")
     db.session.add(ThemeAssignment(scope_key=scope, theme_id=o["theme"].id, contribution_id=published.id))
