@@ -37,6 +37,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_SLUG = "zusammenleben-im-quartier"
 DEMO_ORGANISATION_SLUG = "brueckenbauer-groepelingen-demo"
+DEMO_FIELD_SLUG = "neighbourhoods"  # one of the demo consultation's action fields
 ADMIN_EMAIL = "screenshots@example.org"
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 # A reader who set the browser's default text size to 200 % (32 px instead of 16 px); written
@@ -87,9 +88,10 @@ SHOTS = [
     Shot("offline", f"/offline/consultations/{DEMO_SLUG}/", staff=True),
     Shot("analysis-summary", f"/analysis/consultations/{DEMO_SLUG}", staff=True),
     Shot("analysis-themes", f"/analysis/consultations/{DEMO_SLUG}/themes", staff=True),
+    Shot("analysis-field-themes", f"/analysis/fields/{DEMO_FIELD_SLUG}/themes", staff=True),
 ]
 # Pages that show the demo consultation's themes: they are computed first (`flask analysis run`).
-THEME_PAGES = frozenset({"analysis-themes"})
+THEME_PAGES = frozenset({"analysis-themes", "analysis-field-themes"})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -113,7 +115,7 @@ def flask(*command: str) -> subprocess.CompletedProcess:
 
 def prepare_database(workdir: Path, themes: bool = False) -> bool:
     """Point the app at a fresh SQLite file and fill it like `make db seed demo` does; with
-    ``themes`` also compute the demo consultation's themes; add an administrator. Returns whether the
+    ``themes`` also compute the themes of the demo consultation and of one of its action fields; add an administrator. Returns whether the
     administrator could be created (else staff pages are skipped)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'screenshots.sqlite'}"
     os.environ["FLASK_CONFIG"] = "development"
@@ -122,9 +124,10 @@ def prepare_database(workdir: Path, themes: bool = False) -> bool:
         if done.returncode:
             sys.exit(f"flask {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
     if themes:
-        done = flask("analysis", "run", "--consultation", DEMO_SLUG)
-        if done.returncode:
-            print(f"no themes computed, the themes page shows none:\n{done.stdout}{done.stderr}")
+        for scope in (["--consultation", DEMO_SLUG], ["--field", DEMO_FIELD_SLUG]):
+            done = flask("analysis", "run", *scope)
+            if done.returncode:
+                print(f"no themes computed for {' '.join(scope)}, its page shows none:\n{done.stdout}{done.stderr}")
     admin = flask("users", "create", ADMIN_EMAIL, "--name", "Screenshots", "--role", "admin",
                   "--password", ADMIN_PASSWORD)
     if admin.returncode:
