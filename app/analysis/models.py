@@ -90,6 +90,11 @@ class Theme(db.Model):
     centroid: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     position: Mapped[int] = mapped_column(default=0)
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("analysis_runs.id", ondelete="SET NULL"))
+    # A machine-written summary in German (app/analysis/abstracts.py), only with SUMMARY_PROVIDER set;
+    # dropped when analysts change the theme's contributions, rewritten by a recomputation.
+    abstract: Mapped[str | None] = mapped_column(sa.Text)
+    abstract_model: Mapped[str | None] = mapped_column(sa.String(200))
+    abstract_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -10,7 +10,11 @@ themes) and stores the result:
 * themes analysts named (``Theme.named``) or moved contributions into are kept: each is matched
   to the nearest new cluster (:func:`app.analysis.method.match_themes`) and keeps its id and label;
 * contributions analysts moved (``AssignmentSource.ANALYST``) stay where they were put;
-* the run records its method, model, parameters and input hash, so it can be reproduced.
+* the run records its method, model, parameters and input hash, so it can be reproduced;
+* only when ``SUMMARY_PROVIDER`` is configured, a last step writes a machine-written summary of
+  each theme (:mod:`app.analysis.abstracts`); a theme it fails for has none, the run still
+  finishes, and ``parameters["abstracts"]`` records provider, model, prompt version and counts.
+  Incomplete settings fail the run before anything is written.
 
 Contributions published later are put into the nearest existing theme when their embedding job
 runs (:func:`assign_arrival`), or stay unassigned below the method's threshold.
@@ -22,6 +26,7 @@ from datetime import timedelta
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -54,6 +59,7 @@ PROGRESS_MESSAGES = {
     "embedding": _l("Reading the contributions"),
     "clustering": _l("Finding themes"),
     "saving": _l("Saving the themes"),
+    "abstracts": _l("Writing short summaries of the themes"),
     "done": _l("Finished"),
     "failed": _l("The computation failed"),
 }
@@ -141,8 +147,9 @@ def compute_run(run_id: int) -> None:
 
 
 def _compute(run: AnalysisRun) -> None:
-    from app.analysis import method
+    from app.analysis import abstracts, method
 
+    summariser = abstracts.get_summariser(current_app.config)  # incomplete settings: fail before writing
     contributions = list(db.session.scalars(
         scope_contributions(run.scope_key).options(selectinload(Contribution.translations))))
     ids = [c.id for c in contributions]
@@ -163,6 +170,15 @@ def _compute(run: AnalysisRun) -> None:
     _store(run, contributions, vectors, result)
     run.method = _plain(dict(result.method or {}))
     run.input_hash = run.method.get("input_hash")
+    if summariser is not None:
+        _step(run, 85, "abstracts")
+
+        def written(done, total):
+            run.progress = 85 + int(14 * done / max(total, 1))
+            db.session.commit()
+
+        abstracts.write_abstracts(run, themes_of(run.scope_key), summariser,
+                                  closeness=_closeness(run.scope_key, contributions, vectors), progress=written)
     run.status = RunStatus.DONE
     run.progress = 100
     run.progress_message = "done"
@@ -194,6 +210,18 @@ def _mean(rows) -> np.ndarray | None:
     mean = np.asarray(rows, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(mean)) or 1.0
     return mean / norm
+
+
+def _closeness(scope_key: str, contributions, vectors) -> dict[int, float]:
+    """Each theme member's cosine to the mean of its theme's members (in this run's vectors)."""
+    row = {c.id: i for i, c in enumerate(contributions)}
+    closeness: dict[int, float] = {}
+    for ids in members_by_theme(scope_key).values():
+        ids = [i for i in ids if i in row]
+        if ids:
+            members = vectors[[row[i] for i in ids]]
+            closeness.update(zip(ids, (float(v) for v in members @ _mean(members))))
+    return closeness
 
 
 def _threshold(params: dict | None, key: str, default: float) -> float:
@@ -342,7 +370,7 @@ def scope_document(scope_key: str, head: dict) -> dict:
         "themes": [{
             "id": t["id"], "label": t["label"], "keywords": t["keywords"], "size": t["size"],
             "contribution_ids": t["contribution_ids"], "representative_ids": t["representative_ids"],
-            "languages": t["languages"],
+            "languages": t["languages"], "abstract": t["abstract"],
         } for t in data["themes"]],
         "unassigned_ids": data["unassigned_ids"],
     }

@@ -20,7 +20,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.analysis import runs, stats, themes
+from app.analysis import abstracts, runs, stats, themes
 from app.analysis.forms import RangeForm
 from app.analysis.models import AnalysisRun, Code, RunStatus, Theme
 from app.analysis.permissions import can_analyse
@@ -202,7 +202,7 @@ def _render_overview(scope: ScopeView, run_form: RunForm | None = None, code: in
         TEMPLATES + "themes.html", scope=scope, scope_key=scope.key,
         range_form=scope.range_form() if scope.field is not None else None,
         data=themes.overview(scope.key), active=active, run_form=run_form or RunForm(formdata=None),
-        progress_text=runs.progress_text,
+        progress_text=runs.progress_text, summary_host=abstracts.service_host(current_app.config),
     ), code
 
 

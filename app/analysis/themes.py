@@ -6,7 +6,9 @@ ends). Only published contributions of a scope are analysed and shown.
 
 Analysts rename, merge and split themes, move contributions between themes (those assignments
 are marked ``AssignmentSource.ANALYST`` and survive a recomputation) and tag contributions with
-codes. Every change flushes and records an audit entry; the caller commits. An edit of a scope's
+codes. Moving, splitting and merging drop the machine-written summaries of the themes concerned
+(:func:`forget_abstracts`); renaming keeps them. Every change flushes and records an audit entry;
+the caller commits. An edit of a scope's
 themes after its latest summary was approved withdraws that approval (the summary has to be
 approved again before it goes into a memo); the run keeps when that happened
 (``result["approval_withdrawn_at"]``).
@@ -227,6 +229,7 @@ def overview(scope_key: str) -> dict:
             "language_counts": sorted(languages[theme.id].items(), key=lambda kv: (-kv[1], kv[0])),
             "contribution_ids": ids, "representative_ids": [q["id"] for q in representatives],
             "representatives": representatives, "is_minority": theme.is_minority, "named": theme.named,
+            "abstract": theme.abstract, "abstract_model": theme.abstract_model,
         })
     for campaign in campaigns:
         shown = found.get(campaign.get("representative_id"))
@@ -298,6 +301,16 @@ def themes_changed(scope_key: str) -> dict:
     return {"approval_withdrawn": run.id}
 
 
+def forget_abstracts(*changed: Theme | None) -> None:
+    """Drop the machine-written summaries of themes whose contributions changed: they no longer
+    describe them (a rename keeps it; the next computation writes new ones)."""
+    for theme in changed:
+        if theme is not None:
+            theme.abstract = None
+            theme.abstract_model = None
+            theme.abstract_at = None
+
+
 def rename_theme(theme: Theme, label, actor) -> None:
     label = _clean_label(label)
     before = theme.label
@@ -342,6 +355,7 @@ def merge_theme(theme: Theme, target: Theme | None, actor) -> Theme:
     target = _check_target(theme, target)
     assignments = list(db.session.scalars(sa.select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id)))
     _reassign(assignments, target, actor)
+    forget_abstracts(target)
     target.named = True
     target.is_minority = target.is_minority and theme.is_minority
     target.representative_ids = list(dict.fromkeys([*(target.representative_ids or []),
@@ -366,6 +380,7 @@ def split_theme(theme: Theme, contribution_ids, label, actor) -> Theme:
     db.session.add(new)
     db.session.flush()
     _reassign(assignments, new, actor)
+    forget_abstracts(theme)
     moved = {a.contribution_id for a in assignments}
     theme.representative_ids = [i for i in (theme.representative_ids or []) if i not in moved]
     details = themes_changed(theme.scope_key)
@@ -379,6 +394,7 @@ def move_contributions(theme: Theme, contribution_ids, target: Theme | None, act
     target = _check_target(theme, target)
     assignments = _selected_members(theme, contribution_ids)
     _reassign(assignments, target, actor)
+    forget_abstracts(theme, target)
     moved = {a.contribution_id for a in assignments}
     theme.representative_ids = [i for i in (theme.representative_ids or []) if i not in moved]
     details = themes_changed(theme.scope_key)

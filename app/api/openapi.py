@@ -169,6 +169,10 @@ def _schemas() -> dict:
             "representative_ids": {"type": "array", "items": {"type": "integer"}},
             "languages": {"type": "array", "items": {"type": "string"},
                           "description": "Languages of its contributions, the most frequent first."},
+            "abstract": {"type": ["string", "null"],
+                         "description": "A machine-written summary in German (2–3 sentences), or null: only "
+                                        "when the operator configured a summary service; check it against "
+                                        "the quotes."},
         }, "A theme of a summary."),
         "Summary": _obj({
             "consultation": {"type": "string", "description": "The consultation's slug."},

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import httpx
+from app.core.remote import (
+    ChatCompletions,
+    JsonService,
+    RemoteConfigError,
+    RemoteError,
+    configured_provider,
+    provider_setting,
+)
 
 PROVIDERS = ("none", "libretranslate", "openai")
 
@@ -25,21 +32,16 @@ LANGUAGE_NAMES = {
 }
 
 
-class TranslationError(Exception):
+class TranslationError(RemoteError):
     """A translation that could not be made. ``retryable`` is True when trying again later
     may succeed (timeouts, connection errors, server errors, rate limits)."""
 
-    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.status = status
 
-
-class TranslationConfigError(TranslationError):
+class TranslationConfigError(TranslationError, RemoteConfigError):
     """The provider settings are incomplete or unknown (never retryable)."""
 
     def __init__(self, message: str):
-        super().__init__(message, retryable=False)
+        RemoteConfigError.__init__(self, message)
 
 
 class Translator:
@@ -54,36 +56,13 @@ class Translator:
         raise NotImplementedError
 
 
-class _HttpTranslator(Translator):
-    """Shared HTTP handling: one POST, JSON in and out, errors classified."""
+class _HttpTranslator(Translator, JsonService):
+    """Shared HTTP handling (:class:`app.core.remote.JsonService`): one POST, JSON in and out,
+    errors classified and raised as :class:`TranslationError`."""
 
-    def __init__(self, url: str, *, api_key: str | None = None, timeout: float = 20.0):
-        self.url = url.rstrip("/")
-        self.api_key = api_key
-        self.timeout = timeout
-
-    def _post(self, path: str, payload: dict, headers: dict | None = None) -> Any:
-        try:
-            response = httpx.post(self.url + path, json=payload, headers=headers or {}, timeout=self.timeout)
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            raise TranslationConfigError(f"{self.name}: invalid TRANSLATION_URL ({exc})") from exc
-        except httpx.TimeoutException as exc:
-            raise TranslationError(f"{self.name}: no answer within {self.timeout} s", retryable=True) from exc
-        except httpx.HTTPError as exc:  # connection refused, reset, protocol errors ...
-            raise TranslationError(f"{self.name}: {type(exc).__name__}: {exc}", retryable=True) from exc
-        status = response.status_code
-        if status >= 500 or status in (408, 429):
-            raise TranslationError(f"{self.name}: HTTP {status}", retryable=True, status=status)
-        if status >= 400:
-            raise TranslationError(f"{self.name}: HTTP {status}: {_excerpt(response.text)}", status=status)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise TranslationError(f"{self.name}: the answer is not JSON: {_excerpt(response.text)}",
-                                   status=status) from exc
-
-    def _invalid(self, what: str) -> TranslationError:
-        return TranslationError(f"{self.name}: unexpected answer ({what})")
+    url_setting = "TRANSLATION_URL"
+    error = TranslationError
+    config_error = TranslationConfigError
 
 
 class LibreTranslateTranslator(_HttpTranslator):
@@ -109,17 +88,13 @@ class LibreTranslateTranslator(_HttpTranslator):
         translated = data.get("translatedText")
         if not isinstance(translated, str):
             raise self._invalid("no translatedText")
-        return _non_empty(self, translated)
+        return self._non_empty(translated)
 
 
-class OpenAITranslator(_HttpTranslator):
+class OpenAITranslator(_HttpTranslator, ChatCompletions):
     """An OpenAI-compatible chat-completions endpoint (``/v1/chat/completions``)."""
 
     name = "openai"
-
-    def __init__(self, url: str, *, model: str, api_key: str | None = None, timeout: float = 20.0):
-        super().__init__(url, api_key=api_key, timeout=timeout)
-        self.model = model
 
     @staticmethod
     def system_prompt(source: str, target: str) -> str:
@@ -136,51 +111,16 @@ class OpenAITranslator(_HttpTranslator):
         )
 
     def translate(self, text: str, source: str, target: str) -> str:
-        payload = {
-            "model": self.model,
-            "messages": [
-                {"role": "system", "content": self.system_prompt(source, target)},
-                {"role": "user", "content": text},
-            ],
-            "temperature": 0,
-        }
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        data = self._post("/v1/chat/completions", payload, headers)
-        try:
-            choice = data["choices"][0]
-            content = choice["message"]["content"]
-        except (KeyError, IndexError, TypeError) as exc:
-            raise self._invalid("no choices[0].message.content") from exc
-        if not isinstance(content, str):
-            raise self._invalid("content is not text")
-        if isinstance(choice, dict) and choice.get("finish_reason") == "length":
-            raise TranslationError(f"{self.name}: the translation was cut off (finish_reason=length)")
-        return _non_empty(self, content)
-
-
-def _non_empty(translator: Translator, text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise TranslationError(f"{translator.name}: empty translation")
-    return text
-
-
-def _excerpt(text: str, limit: int = 200) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit] + "…"
+        return self.complete(self.system_prompt(source, target), text, temperature=0)
 
 
 def get_translator(config: Mapping[str, Any]) -> Translator | None:
     """The translator the settings choose, or ``None`` for ``TRANSLATION_PROVIDER=none``;
     raises :class:`TranslationConfigError` for an unknown provider or missing settings."""
-    provider = (config.get("TRANSLATION_PROVIDER") or "none").strip().lower()
-    if provider == "none":
+    chosen = configured_provider(config, "TRANSLATION", PROVIDERS, TranslationConfigError)
+    if chosen is None:
         return None
-    if provider not in PROVIDERS:
-        raise TranslationConfigError(f"Unknown TRANSLATION_PROVIDER {provider!r}; use one of {PROVIDERS}")
-    url = config.get("TRANSLATION_URL")
-    if not url:
-        raise TranslationConfigError(f"TRANSLATION_PROVIDER={provider} needs TRANSLATION_URL")
+    provider, url = chosen
     options = {"api_key": config.get("TRANSLATION_API_KEY") or None,
                "timeout": float(config.get("TRANSLATION_TIMEOUT") or 20)}
     if provider == "libretranslate":
@@ -193,4 +133,4 @@ def get_translator(config: Mapping[str, Any]) -> Translator | None:
 
 def machine_translation_enabled(config: Mapping[str, Any]) -> bool:
     """True when a provider other than ``none`` is configured."""
-    return (config.get("TRANSLATION_PROVIDER") or "none").strip().lower() != "none"
+    return provider_setting(config, "TRANSLATION") != "none"

@@ -14,7 +14,7 @@ from tests.api.conftest import response_pointer, validator
 from tests.factories import make_consultation, make_user
 
 TOP_KEYS = {"consultation", "generated_at", "stats", "themes", "unassigned_ids"}
-THEME_KEYS = {"id", "label", "keywords", "size", "contribution_ids", "representative_ids", "languages"}
+THEME_KEYS = {"id", "label", "keywords", "size", "contribution_ids", "representative_ids", "languages", "abstract"}
 
 
 @pytest.fixture(autouse=True)

@@ -54,6 +54,11 @@ def _themes() -> tuple[dict, dict]:
     db.session.add(code)
     db.session.commit()
     theme = themes.themes_of(scope)[0]
+    # A machine-written summary, as SUMMARY_PROVIDER=openai would write one (no service here).
+    theme.abstract = ("Die Beiträge wünschen sich mehr Angebote im Stadtteil und bessere Informationen in "
+                      "mehreren Sprachen. Einige halten die bisherigen Angebote für ausreichend.")
+    theme.abstract_model, theme.abstract_at = "beispiel-modell-8b", utcnow()
+    db.session.commit()
     # The themes of the demo consultation's first action field (whatever the period), computed too.
     field_slug = demo.action_fields[0].slug
     field_run = runs.create_run(stats.field_scope(field_slug), None)
