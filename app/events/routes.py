@@ -149,6 +149,8 @@ def new():
     consultation = queries.get_visible_or_404(slug)
     if not services.can_create_event(current_user, consultation):
         abort(403)
+    if not services.accepts_events(consultation):
+        return render_error(409, _("This consultation is closed: no new events can be announced for it."))
     admin = services.is_admin(current_user)
     organisations = [] if admin else services.organising_organisations(current_user, consultation)
     form = EventForm(organisations=organisations, departments=_departments() if admin else [],

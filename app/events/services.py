@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
-from app.consultations.models import Consultation
+from app.consultations.models import Consultation, ConsultationStatus
 from app.consultations.queries import visibility_clause
 from app.core.mail import MailError, send_mail, text_body
 from app.core.timeutil import utcnow
@@ -70,6 +70,14 @@ def organising_organisations(user, consultation: Consultation) -> list[Organisat
     return org_permissions.cohosting_organisations(user, consultation)
 
 
+EVENT_STATUSES = (ConsultationStatus.DRAFT, ConsultationStatus.OPEN)  # consultations that take new events
+
+
+def accepts_events(consultation: Consultation) -> bool:
+    """New events may be announced for a consultation in preparation or open, not for a closed one."""
+    return consultation.status in EVENT_STATUSES
+
+
 def can_create_event(user, consultation: Consultation) -> bool:
     """Administrators (department events) and members of a verified co-host (organisation events)."""
     return is_admin(user) or bool(organising_organisations(user, consultation))
@@ -78,10 +86,8 @@ def can_create_event(user, consultation: Consultation) -> bool:
 def consultations_for_new_event(user, invite_tokens=(), limit: int = 100) -> list[Consultation]:
     """Consultations ``user`` may announce an event for (visible, not yet closed or evaluated):
     every one for administrators, the co-hosted ones for members of a verified co-host."""
-    from app.consultations.models import ConsultationStatus
-
     stmt = sa.select(Consultation).where(visibility_clause(user, invite_tokens),
-                                         Consultation.status.in_((ConsultationStatus.DRAFT, ConsultationStatus.OPEN)))
+                                         Consultation.status.in_(EVENT_STATUSES))
     if not is_admin(user):
         ids = org_permissions.cohosted_consultation_ids(user)
         if not ids:
@@ -236,6 +242,8 @@ def create_event(consultation: Consultation, user, data: dict, *, text_language:
                  organisation: Organisation | None = None, department=None) -> Event:
     """An event announced by ``organisation`` (a co-host the user acts for) or, by an administrator,
     for ``department``. Flushes, does not commit; writes the audit log."""
+    if not accepts_events(consultation):
+        raise EventRefused("consultation_closed")
     if organisation is not None:
         if organisation.id not in {o.id for o in organising_organisations(user, consultation)}:
             raise EventRefused("organiser")

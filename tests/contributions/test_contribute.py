@@ -80,6 +80,16 @@ def test_submission_stores_every_answer(client, consultation):
     assert 'lang="tr" dir="ltr"' in page and "Mahallede daha fazla kurs" in page
 
 
+@pytest.mark.parametrize("lang, shown", [("en", "4 of 5"), ("de", "4 von 5"), ("ar", "4 من 5"), ("tr", "5 üzerinden 4")])
+def test_a_scale_answer_reads_as_value_of_maximum_in_every_direction(client, consultation, lang, shown):
+    """Not "4 / 5": in a right-to-left page the bidi algorithm shows that as "5 / 4"."""
+    assert client.post(_path(consultation), data=_valid_data(client, consultation)).status_code == 303
+    contribution = consultation_contributions(consultation)[0]
+    for path in (f"/{lang}/consultations/{consultation.slug}", f"/{lang}/consultations/{consultation.slug}/contributions/{contribution.id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert shown in html and "4 / 5" not in html
+
+
 def test_optional_questions_may_stay_empty(client, consultation):
     q = consultation.questions
     data = _valid_data(client, consultation, **{f"q{q[2].id}": None, f"q{q[3].id}": None, f"q{q[4].id}": ""})

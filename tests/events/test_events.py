@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.consultations.models import Department, Visibility
+from app.consultations.models import ConsultationStatus, Department, Visibility
 from app.core.timeutil import utcnow
+from app.events import services
 from app.events.models import Event, EventRegistration, EventStatus, RegistrationStatus
 from app.extensions import db as _db
 from app.moderation.models import AuditEntry
@@ -249,6 +250,28 @@ def test_an_administrator_announces_a_department_event(client, db, seeded):
     assert _event_form(client, path).status_code == 422  # a department must be chosen
     assert _event_form(client, path, department=str(department.id)).status_code == 303
     assert _db.session.scalars(sa.select(Event)).one().department_id == department.id
+
+
+@pytest.mark.parametrize("status", [ConsultationStatus.CLOSED, ConsultationStatus.EVALUATED])
+def test_no_new_events_for_a_closed_consultation(client, db, seeded, status):
+    consultation = make_consultation(status=status)
+    department = _db.session.scalars(sa.select(Department)).first()
+    log_in(client, make_user("admin"))
+    path = f"/en/events/new?consultation={consultation.slug}"
+    response = client.get(path)
+    assert response.status_code == 409
+    assert "This consultation is closed: no new events can be announced for it." in response.get_data(as_text=True)
+    token = get_csrf_token(client, f"/en/events/new?consultation={make_consultation().slug}")
+    response = client.post(path, data={"csrf_token": token, "text_language": "de", "title": "Workshop",
+                                       "starts_at": "2099-06-01T17:00", "place_name": "Stadtteilhaus",
+                                       "department": str(department.id)})
+    assert response.status_code == 409
+    assert count(_db, Event) == 0
+    with pytest.raises(services.EventRefused, match="consultation_closed"):  # the rule is the service's
+        services.create_event(consultation, make_user("admin"),
+                              {}, text_language="de", department=department)
+    assert client.get("/en/events/new").status_code == 200  # the list of choices ...
+    assert consultation.slug not in client.get("/en/events/new").get_data(as_text=True)  # ... leaves it out
 
 
 def test_an_event_must_start_in_the_future_and_end_after_it_starts(client, db):
