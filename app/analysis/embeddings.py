@@ -8,8 +8,12 @@ The backend is the setting ``ANALYSIS_BACKEND`` (see ``config.py``), built by
 * :func:`schedule_embedding` queues :func:`embed_contribution` when a contribution is stored
   (RQ with ``REDIS_URL``, inline without); the job also puts a newly published contribution into
   the nearest existing theme of its consultation (see :func:`app.analysis.runs.assign_arrival`).
+* :func:`schedule_arrivals` does the same for contributions stored several at once (a batch of a
+  workshop, an import): one :func:`embed_arrivals` job per :data:`ARRIVALS_PER_JOB`. Without a
+  queue, at most :data:`INLINE_ARRIVALS_MAX` are embedded inline; a larger import is left to the
+  next computation, which would otherwise keep the request waiting for minutes.
 * :func:`embed_missing` embeds, at the start of a run, every contribution of a scope whose
-  vector is missing or stale (its text changed): imports create contributions in bulk.
+  vector is missing or stale (its text changed).
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 BATCH = 64  # texts embedded at once
+ARRIVALS_PER_JOB = 1000  # contributions per embed_arrivals job
+INLINE_ARRIVALS_MAX = 200  # without a queue, more arrivals than this wait for the next computation
 PER_RUN_BACKENDS = {"tfidf"}  # fitted to each run's texts: no cached vectors
 
 
@@ -224,3 +230,34 @@ def schedule_embedding(contribution_id: int):
     except Exception:  # noqa: BLE001 - storing a contribution must never fail because of the analysis
         log.exception("Could not schedule the embedding of contribution %s", contribution_id)
         return None
+
+
+def embed_arrivals(*contribution_ids: int) -> None:
+    """Job: embed contributions stored together (when the backend caches vectors), then put the
+    published ones into the nearest existing theme of their consultation."""
+    from app.analysis.runs import assign_arrivals
+
+    if backend_name() not in PER_RUN_BACKENDS:  # nothing to cache (and nothing to load) for those
+        embed_missing(contribution_ids=contribution_ids)
+    assign_arrivals(contribution_ids)
+    db.session.commit()
+
+
+def schedule_arrivals(contribution_ids) -> int:
+    """Queue :func:`embed_arrivals` for committed contributions, in jobs of
+    :data:`ARRIVALS_PER_JOB`. Returns how many contributions were scheduled: 0 without a queue
+    for more than :data:`INLINE_ARRIVALS_MAX` (the next computation embeds them). Never raises."""
+    ids = [int(i) for i in contribution_ids]
+    if not ids:
+        return 0
+    try:
+        if jobs.get_queue() is None and len(ids) > INLINE_ARRIVALS_MAX:
+            log.info("%s contributions stored at once without a job queue: embedded by the next computation",
+                     len(ids))
+            return 0
+        for start in range(0, len(ids), ARRIVALS_PER_JOB):
+            jobs.enqueue(embed_arrivals, *ids[start:start + ARRIVALS_PER_JOB])
+    except Exception:  # noqa: BLE001 - storing contributions must never fail because of the analysis
+        log.exception("Could not schedule the embedding of %s contributions", len(ids))
+        return 0
+    return len(ids)

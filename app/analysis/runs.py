@@ -312,39 +312,52 @@ def _store(run: AnalysisRun, contributions, vectors, result) -> None:
 
 def assign_arrival(contribution_id: int) -> int | None:
     """Put a published contribution that is in no theme of its consultation into the nearest
-    existing theme (centroid = mean of the theme's current members) when it is similar enough.
-    Flushes; returns the theme id or None."""
-    contribution = db.session.get(Contribution, contribution_id)
-    if contribution is None or contribution.status is not ContributionStatus.PUBLISHED:
-        return None
-    scope = consultation_scope(contribution.consultation_id)
-    if db.session.scalar(sa.select(ThemeAssignment.id).where(ThemeAssignment.scope_key == scope,
-                                                             ThemeAssignment.contribution_id == contribution.id)):
-        return None
-    themes = themes_of(scope)
-    members = members_by_theme(scope)
-    themes = [t for t in themes if members.get(t.id)]
-    if not themes:
-        return None
+    existing theme (see :func:`assign_arrivals`). Flushes; returns the theme id or None."""
+    return assign_arrivals([contribution_id]).get(contribution_id)
+
+
+def assign_arrivals(contribution_ids) -> dict[int, int]:
+    """Put published contributions that are in no theme of their consultation into the nearest
+    existing theme (centroid = mean of the theme's current members) when they are similar enough;
+    the centroids are computed once per consultation. Flushes; returns {contribution id: theme id}
+    for those assigned."""
     from app.analysis import method
 
-    ids = sorted({i for t in themes for i in members[t.id]} | {contribution.id})
-    loaded = {c.id: c for c in db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(ids))
-                                                  .options(selectinload(Contribution.translations)))}
-    ordered = [loaded[i] for i in ids]
-    vectors = embeddings.vectors_for(ordered)
-    row = {c.id: i for i, c in enumerate(ordered)}
-    centroids = np.vstack([_mean(vectors[[row[i] for i in members[t.id]]]) for t in themes])
-    run = latest_run(scope, done=True)
-    threshold = _threshold(run.method if run else None, "assign_threshold", method.ASSIGN_THRESHOLD)
-    [found] = method.assign_to_themes(vectors[[row[contribution.id]]], centroids, threshold)
-    if found is None:
-        return None
-    theme = themes[found]
-    db.session.add(ThemeAssignment(scope_key=scope, theme_id=theme.id, contribution_id=contribution.id,
-                                   source=AssignmentSource.COMPUTED))
+    ids = sorted({int(i) for i in contribution_ids})
+    by_scope: dict[str, list[int]] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(sa.select(Contribution.id, Contribution.consultation_id).where(
+            Contribution.id.in_(ids[start:start + 500]), Contribution.status == ContributionStatus.PUBLISHED))
+        for contribution_id, consultation_id in rows:
+            by_scope.setdefault(consultation_scope(consultation_id), []).append(contribution_id)
+    found: dict[int, int] = {}
+    for scope, arrivals in by_scope.items():
+        assigned = set()
+        for start in range(0, len(arrivals), 500):
+            assigned.update(db.session.scalars(sa.select(ThemeAssignment.contribution_id).where(
+                ThemeAssignment.scope_key == scope, ThemeAssignment.contribution_id.in_(arrivals[start:start + 500]))))
+        arrivals = [i for i in arrivals if i not in assigned]
+        members = members_by_theme(scope)
+        themes = [t for t in themes_of(scope) if members.get(t.id)]
+        if not arrivals or not themes:
+            continue
+        wanted = sorted({i for t in themes for i in members[t.id]} | set(arrivals))
+        loaded = {c.id: c for c in db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(wanted))
+                                                      .options(selectinload(Contribution.translations)))}
+        ordered = [loaded[i] for i in wanted]
+        vectors = embeddings.vectors_for(ordered)
+        row = {c.id: i for i, c in enumerate(ordered)}
+        centroids = np.vstack([_mean(vectors[[row[i] for i in members[t.id]]]) for t in themes])
+        run = latest_run(scope, done=True)
+        threshold = _threshold(run.method if run else None, "assign_threshold", method.ASSIGN_THRESHOLD)
+        chosen = method.assign_to_themes(vectors[[row[i] for i in arrivals]], centroids, threshold)
+        for contribution_id, index in zip(arrivals, chosen):
+            if index is not None:
+                db.session.add(ThemeAssignment(scope_key=scope, theme_id=themes[index].id,
+                                               contribution_id=contribution_id, source=AssignmentSource.COMPUTED))
+                found[contribution_id] = themes[index].id
     db.session.flush()
-    return theme.id
+    return found
 
 
 # --- the summary as data (command line and API) -------------------------------------------

@@ -44,6 +44,9 @@ def import_command(file: str, slug: str, dry_run: bool, default_channel: str):
         db.session.rollback()
     else:
         db.session.commit()
+        from app.analysis.embeddings import schedule_arrivals
+
+        schedule_arrivals(report.added_ids)
     for line in lines:
         click.echo(line)
     if not report.ok:

@@ -131,6 +131,7 @@ class ImportReport:
     dry_run: bool
     rows: int = 0
     added: int = 0  # on a dry run: how many would be added
+    added_ids: list[int] = field(default_factory=list)  # the new contributions (none on a dry run)
     skipped: int = 0  # already present (same external_id)
     refused: list[Refusal] = field(default_factory=list)
 
@@ -179,7 +180,7 @@ def import_file(consultation: Consultation, data: bytes, filename: str | None = 
     if report.refused:
         report.added = 0
         return report
-    add_contributions(consultation, accepted, actor=actor, input_session=input_session)
+    report.added_ids = add_contributions(consultation, accepted, actor=actor, input_session=input_session)
     from app.moderation.audit import record
 
     record(actor, "contribution.import", consultation, file_format=table.format, via=via,

@@ -28,6 +28,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
+from app.analysis.embeddings import schedule_arrivals
 from app.contributions import imports, offline, services
 from app.contributions.forms import answers_from_form, build_contribution_form, self_description_from_form
 from app.contributions.models import Channel, InputSessionFormat
@@ -39,7 +40,6 @@ from app.contributions.offline_forms import (
     organisation_id,
     set_organisation_choices,
 )
-from app.contributions.translations import schedule_machine_translation
 from app.core.errors import render_error
 from app.core.spreadsheets import write_csv, write_xlsx
 from app.extensions import csrf, db
@@ -159,7 +159,7 @@ def assisted(slug: str):
                 refused = _refusal(error.reason)
             else:
                 db.session.commit()
-                schedule_machine_translation(contribution.id)
+                services.after_storing([contribution.id])
                 flash(_("The contribution has been saved (number %(number)s).", number=contribution.id), "success")
                 return redirect(url_for("offline.assisted", slug=consultation.slug), code=303)
         status = 422
@@ -239,7 +239,7 @@ def session_add(slug: str, session_id: int):
             refused = _not_saved()
         else:
             db.session.commit()
-            schedule_machine_translation(contribution.id)
+            services.after_storing([contribution.id])
             flash(_("The contribution has been saved (number %(number)s).", number=contribution.id), "success")
             return redirect(url_for("offline.session", slug=consultation.slug, session_id=session_id), code=303)
     return _session_page(input_session, form=form, refused=refused, status=422)
@@ -264,8 +264,7 @@ def session_batch(slug: str, session_id: int):
         batch.texts.errors = [*batch.texts.errors, _refusal(error.reason)]
         return _session_page(input_session, batch=batch, preview=texts, status=422)
     db.session.commit()
-    for contribution_id in ids:
-        schedule_machine_translation(contribution_id)
+    services.after_storing(ids)
     flash(ngettext("%(num)d contribution has been saved.", "%(num)d contributions have been saved.", len(ids)),
           "success")
     return redirect(url_for("offline.session", slug=consultation.slug, session_id=session_id), code=303)
@@ -296,6 +295,7 @@ def import_file(slug: str):
                     db.session.rollback()
                 else:
                     db.session.commit()
+                    schedule_arrivals(report.added_ids)
                     flash(_("%(added)s added, %(skipped)s skipped as already present, %(refused)s refused.",
                             **report.counts()), "success")
                     return redirect(url_for("offline.import_file", slug=consultation.slug), code=303)

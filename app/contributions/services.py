@@ -195,6 +195,19 @@ def translations_by_language(contribution: Contribution) -> dict[str, list]:
     return grouped
 
 
+def after_storing(contribution_ids) -> None:
+    """Side effects once contributions entered for others are committed (offline, one by one or in
+    a batch, or sent as an organisation's statement): machine translation when configured, and
+    their embeddings for the analysis, after which published ones join the nearest theme."""
+    from app.analysis.embeddings import schedule_arrivals
+    from app.contributions.translations import schedule_machine_translation
+
+    ids = list(contribution_ids)
+    for contribution_id in ids:
+        schedule_machine_translation(contribution_id)
+    schedule_arrivals(ids)
+
+
 def after_submission(contribution: Contribution) -> None:
     """Side effects once a contribution is committed: machine translation when configured, and
     the confirmation mail when the author gave an e-mail address with consent."""

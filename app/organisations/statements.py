@@ -201,10 +201,11 @@ def submit_statement(consultation: Consultation, organisation: Organisation, use
 
 
 def after_submission(statement: Statement) -> None:
-    """Side effects once committed: machine translation of the text when configured."""
-    from app.contributions.translations import schedule_machine_translation
+    """Side effects once committed: machine translation of the text when configured, and its
+    embedding for the analysis."""
+    from app.contributions.services import after_storing
 
-    schedule_machine_translation(statement.contribution_id)
+    after_storing([statement.contribution_id])
 
 
 # --- reading ------------------------------------------------------------------------------------
