@@ -68,10 +68,15 @@ class AnalysisRun(db.Model):
     finished_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Shown on the consultation's public page ("What we heard"): only a consultation's latest finished,
+    # approved run; cleared when the approval is withdrawn (app/analysis/runs.py publish_run).
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     consultation = relationship("Consultation")
     created_by = relationship("User", foreign_keys=[created_by_id])
     approved_by = relationship("User", foreign_keys=[approved_by_id])
+    published_by = relationship("User", foreign_keys=[published_by_id])
 
 
 class Theme(db.Model):

@@ -104,7 +104,8 @@ def dispatch_run(run_id: int):
 
 
 def approve_run(run: AnalysisRun, actor) -> None:
-    """An analyst approves a finished summary (the latest of its scope) for memos and public pages."""
+    """An analyst approves a finished summary (the latest of its scope) for memos; a consultation's
+    approved summary can then be published on its page (:func:`publish_run`)."""
     if run.status is not RunStatus.DONE:
         raise ThemeRefused("not_done")
     latest = latest_run(run.scope_key, done=True)
@@ -115,6 +116,32 @@ def approve_run(run: AnalysisRun, actor) -> None:
     if "approval_withdrawn_at" in (run.result or {}):
         run.result = {k: v for k, v in run.result.items() if k not in ("approval_withdrawn_at", "approved_at_before")}
     audit.record(actor, "analysis.approve", run, scope=run.scope_key, input_hash=run.input_hash)
+
+
+def publish_run(run: AnalysisRun, actor) -> None:
+    """An analyst shows an approved summary on its consultation's public page ("What we heard").
+    Only the latest finished, approved run of a consultation (not of an action field)."""
+    if consultation_id_of(run.scope_key) is None:
+        raise ThemeRefused("publish_scope")
+    latest = latest_run(run.scope_key, done=True)
+    if run.status is not RunStatus.DONE or latest is None or latest.id != run.id:
+        raise ThemeRefused("publish_not_latest")
+    if run.approved_at is None:
+        raise ThemeRefused("publish_not_approved")
+    if run.published_at is not None:
+        return
+    run.published_at = utcnow()
+    run.published_by_id = actor.id if getattr(actor, "is_authenticated", False) else None
+    audit.record(actor, "analysis.publish", run, scope=run.scope_key, input_hash=run.input_hash)
+
+
+def unpublish_run(run: AnalysisRun, actor) -> None:
+    """An analyst takes a summary off its consultation's public page (nothing to do if it is not there)."""
+    if run.published_at is None:
+        return
+    run.published_at = None
+    run.published_by_id = None
+    audit.record(actor, "analysis.unpublish", run, scope=run.scope_key)
 
 
 # --- the job ------------------------------------------------------------------------------

@@ -116,6 +116,12 @@ def theme_section(scope_key: str) -> dict | None:
     return data
 
 
+@bp.app_template_global()
+def published_summary(consultation: Consultation) -> dict | None:
+    """What ``analysis/public_summary.html`` shows every reader of a consultation (None: nothing)."""
+    return themes.public_summary(consultation, current_language())
+
+
 @bp.app_template_filter("theme_share")
 def theme_share(value: float) -> str:
     """A share (0..1) as a percentage in the reader's locale."""
@@ -203,6 +209,7 @@ def _render_overview(scope: ScopeView, run_form: RunForm | None = None, code: in
         range_form=scope.range_form() if scope.field is not None else None,
         data=themes.overview(scope.key), active=active, run_form=run_form or RunForm(formdata=None),
         progress_text=runs.progress_text, summary_host=abstracts.service_host(current_app.config),
+        public_run=themes.public_run(scope.consultation) if scope.consultation is not None else None,
     ), code
 
 
@@ -252,13 +259,13 @@ def run_status(run_id: int):
                            progress_text=runs.progress_text(run))
 
 
-@bp.post("/runs/<int:run_id>/approve")
-def approve(run_id: int):
+def _run_action(run_id: int, service, message: str):
+    """Approve, publish or unpublish a run: one service call; a refusal is a 409 with its reason."""
     run, scope = _run_or_404(run_id)
     if not ConfirmForm().validate():
         abort(400)
     try:
-        runs.approve_run(run, current_user)
+        service(run, current_user)
     except themes.ThemeRefused as refused:
         db.session.rollback()
         if scope is None:
@@ -266,8 +273,25 @@ def approve(run_id: int):
         flash(themes.refusal_message(refused.reason), "error")
         return _render_overview(scope, code=409)
     db.session.commit()
-    flash(_("The summary is approved."), "success")
+    flash(message, "success")
     return _back_to_scope(scope)
+
+
+@bp.post("/runs/<int:run_id>/approve")
+def approve(run_id: int):
+    return _run_action(run_id, runs.approve_run, _("The summary is approved."))
+
+
+@bp.post("/runs/<int:run_id>/publish")
+def publish(run_id: int):
+    """Show an approved summary of a consultation on its public page."""
+    return _run_action(run_id, runs.publish_run, _("The summary is shown on the consultation page."))
+
+
+@bp.post("/runs/<int:run_id>/unpublish")
+def unpublish(run_id: int):
+    """Take a summary off its consultation's public page."""
+    return _run_action(run_id, runs.unpublish_run, _("The summary is no longer shown on the consultation page."))
 
 
 # --- one theme ----------------------------------------------------------------------------

@@ -10,8 +10,9 @@ codes. Moving, splitting and merging drop the machine-written summaries of the t
 (:func:`forget_abstracts`); renaming keeps them. Every change flushes and records an audit entry;
 the caller commits. An edit of a scope's
 themes after its latest summary was approved withdraws that approval (the summary has to be
-approved again before it goes into a memo); the run keeps when that happened
-(``result["approval_withdrawn_at"]``).
+approved again before it goes into a memo) and takes it off the consultation's public page; the
+run keeps when that happened (``result["approval_withdrawn_at"]``). :func:`public_summary` is what
+readers of a consultation see of its published summary.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ MAX_IDS = 1000  # contributions one request may select
 audit.register_actions({
     "analysis.run": _l("Summary computed"),
     "analysis.approve": _l("Summary approved"),
+    "analysis.publish": _l("Summary published on the consultation page"),
+    "analysis.unpublish": _l("Summary removed from the consultation page"),
     "theme.rename": _l("Theme renamed"),
     "theme.merge": _l("Themes merged"),
     "theme.split": _l("Theme split"),
@@ -71,6 +74,9 @@ def refusal_message(reason: str) -> str:
         "running": _("A summary is being computed already. Please wait until it is finished."),
         "not_done": _("Only a finished summary can be approved."),
         "not_latest": _("Only the latest summary can be approved."),
+        "publish_scope": _("Only the summary of a consultation can be shown on a public page."),
+        "publish_not_latest": _("Only the latest finished summary can be shown on the consultation page."),
+        "publish_not_approved": _("Only an approved summary can be shown on the consultation page. Please approve it first."),
         "k": _("Please enter a number of themes between %(min)d and %(max)d.", min=2, max=30),
     }
     return messages.get(reason, _("This change cannot be made."))
@@ -251,6 +257,63 @@ def _arrived_since(scope_key: str, run: AnalysisRun | None) -> int:
     return sum(1 for i in scope_contribution_ids(scope_key) if i not in seen)
 
 
+# --- what readers of a consultation see -----------------------------------------------------
+
+PUBLIC_QUOTES = 2  # representative quotes per theme on the public page
+
+
+def public_run(consultation: Consultation | int) -> AnalysisRun | None:
+    """The run whose summary readers of a consultation see: its latest finished run, when it is
+    approved and published, and no later computation is writing the themes (running) or left them
+    half-written (failed). None otherwise."""
+    scope = consultation_scope(consultation)
+    run = latest_run(scope, done=True)
+    if run is None or run.approved_at is None or run.published_at is None:
+        return None
+    later = db.session.scalar(sa.select(AnalysisRun.id).where(
+        AnalysisRun.scope_key == scope, AnalysisRun.id > run.id,
+        AnalysisRun.status.in_([RunStatus.RUNNING, RunStatus.FAILED])).limit(1))
+    return None if later is not None else run
+
+
+def public_quote(contribution: Contribution, language: str) -> dict | None:
+    """A published contribution as a public quote: the original, and its current translation into
+    ``language`` (else into German), if any. Nothing for any other contribution or one without text."""
+    if contribution.status is not ContributionStatus.PUBLISHED or not (contribution.text or "").strip():
+        return None
+    translation = contribution.current_translation(language) if contribution.language != language else None
+    if translation is None and contribution.language not in ("de", language):
+        translation = contribution.current_translation("de")
+    return {"text": contribution.text, "language": contribution.language, "translation": translation}
+
+
+def public_summary(consultation: Consultation, language: str) -> dict | None:
+    """What ``analysis/public_summary.html`` shows on a consultation's page (None: nothing): the
+    themes of the published summary with label, size, share and up to :data:`PUBLIC_QUOTES`
+    published quotes, minority voices apart, and how many contributions fit no theme or belong to
+    campaigns. No ids, authors, codes, keywords or machine-written summaries."""
+    run = public_run(consultation)
+    if run is None:
+        return None
+    data = overview(run.scope_key)
+    found = contributions_by_id(i for t in data["themes"] for i in t["representative_ids"])
+    items = []
+    for theme in data["themes"]:
+        if not theme["size"]:
+            continue
+        quotes = [q for q in (public_quote(found[i], language) for i in theme["representative_ids"] if i in found) if q]
+        items.append({"label": theme["label"], "size": theme["size"], "share": theme["share"],
+                      "is_minority": theme["is_minority"], "quotes": quotes[:PUBLIC_QUOTES]})
+    in_campaigns = {i for c in data["campaigns"] for i in c.get("member_ids", [])}
+    campaigned = len(in_campaigns & set(scope_contribution_ids(run.scope_key))) if in_campaigns else 0
+    return {
+        "approved_at": run.approved_at, "total": data["total"],
+        "main_themes": [t for t in items if not t["is_minority"]],
+        "minority_themes": [t for t in items if t["is_minority"]],
+        "unassigned": len(data["unassigned_ids"]), "campaigned": campaigned,
+    }
+
+
 def theme_members(theme: Theme):
     """``select(Contribution)`` of a theme's published members, by id."""
     return (sa.select(Contribution)
@@ -298,7 +361,12 @@ def themes_changed(scope_key: str) -> dict:
                   "approved_at_before": run.approved_at.isoformat(timespec="seconds")}
     run.approved_at = None
     run.approved_by_id = None
-    return {"approval_withdrawn": run.id}
+    details = {"approval_withdrawn": run.id}
+    if run.published_at is not None:
+        run.published_at = None
+        run.published_by_id = None
+        details["unpublished"] = run.id
+    return details
 
 
 def forget_abstracts(*changed: Theme | None) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 def build() -> tuple[dict, dict, dict]:
     samples, endpoint_args, extra_paths = {}, {}, {}
-    # --- analysis themes: a computed summary of the demo consultation (its themes, a run), one of its
-    # first action field, and a code
+    # --- analysis themes: a computed summary of the demo consultation (its themes, a run; approved and
+    # published on the consultation's page), one of its first action field, and a code
     more_args, more_paths = _themes()
     endpoint_args.update(more_args)
     extra_paths.update(more_paths)
@@ -58,6 +58,11 @@ def _themes() -> tuple[dict, dict]:
     theme.abstract = ("Die Beiträge wünschen sich mehr Angebote im Stadtteil und bessere Informationen in "
                       "mehreren Sprachen. Einige halten die bisherigen Angebote für ausreichend.")
     theme.abstract_model, theme.abstract_at = "beispiel-modell-8b", utcnow()
+    db.session.commit()
+    # Approved and published: the demo consultation's public page (checked in every language, at 320 px)
+    # shows it as "What we heard".
+    runs.approve_run(run, None)
+    runs.publish_run(run, None)
     db.session.commit()
     # The themes of the demo consultation's first action field (whatever the period), computed too.
     field_slug = demo.action_fields[0].slug

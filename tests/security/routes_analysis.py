@@ -45,7 +45,14 @@ CASES += [
     post("themes.contributions", only(ANALYSTS, 422), lambda w: {"theme_id": w.theme.id}, label="empty form"),
     post("themes.codes", only(ANALYSTS, 422), label="empty form"),
     post("themes.edit_code", only(ANALYSTS, 422), lambda w: {"code_id": w.code.id}, label="empty form"),
+    # Publishing on the consultation page: refused (409) before approval and for an action field's summary;
+    # taking it off is always possible; once approved (the next row), it is published.
+    post("themes.publish", only(ANALYSTS, 409), lambda w: {"run_id": w.analysis_run.id}, label="not approved"),
+    post("themes.publish", only(ANALYSTS, 409), lambda w: {"run_id": w.field_run.id}, label="of a field"),
+    post("themes.unpublish", only(ANALYSTS, 303), lambda w: {"run_id": w.analysis_run.id}),
+    post("themes.publish", everyone(404), lambda w: {"run_id": 999999}, label="unknown"),
     post("themes.approve", only(ANALYSTS, 303), lambda w: {"run_id": w.analysis_run.id}),
+    post("themes.publish", only(ANALYSTS, 303), lambda w: {"run_id": w.analysis_run.id}, label="approved"),
     post("themes.rename", only(ANALYSTS, 422), lambda w: {"theme_id": w.field_theme.id},
          label="of a field, empty form"),
     post("themes.approve", only(ANALYSTS, 303), lambda w: {"run_id": w.field_run.id}, label="of a field"),
