@@ -291,26 +291,40 @@ def public_summary(consultation: Consultation, language: str) -> dict | None:
     """What ``analysis/public_summary.html`` shows on a consultation's page (None: nothing): the
     themes of the published summary with label, size, share and up to :data:`PUBLIC_QUOTES`
     published quotes, minority voices apart, and how many contributions fit no theme or belong to
-    campaigns. No ids, authors, codes, keywords or machine-written summaries."""
+    campaigns. No ids, authors, codes, keywords or machine-written summaries.
+
+    Every reader of the consultation page runs this, so it counts in SQL and loads only the
+    quoted contributions (not :func:`overview`, which lists every member for the analysts)."""
     run = public_run(consultation)
     if run is None:
         return None
-    data = overview(run.scope_key)
-    found = contributions_by_id(i for t in data["themes"] for i in t["representative_ids"])
+    scope_key = run.scope_key
+    sizes = dict(db.session.execute(
+        sa.select(ThemeAssignment.theme_id, sa.func.count())
+        .join(Contribution, Contribution.id == ThemeAssignment.contribution_id)
+        .where(ThemeAssignment.scope_key == scope_key, scope_clause(scope_key))
+        .group_by(ThemeAssignment.theme_id)).all())
+    total = db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(scope_clause(scope_key))) or 0
+    shown = [t for t in themes_of(scope_key) if sizes.get(t.id)]
+    wanted = {i for t in shown for i in (t.representative_ids or [])}
+    theme_of = dict(db.session.execute(sa.select(ThemeAssignment.contribution_id, ThemeAssignment.theme_id).where(
+        ThemeAssignment.scope_key == scope_key, ThemeAssignment.contribution_id.in_(wanted))).all()) if wanted else {}
+    found = contributions_by_id(wanted)
     items = []
-    for theme in data["themes"]:
-        if not theme["size"]:
-            continue
-        quotes = [q for q in (public_quote(found[i], language) for i in theme["representative_ids"] if i in found) if q]
-        items.append({"label": theme["label"], "size": theme["size"], "share": theme["share"],
-                      "is_minority": theme["is_minority"], "quotes": quotes[:PUBLIC_QUOTES]})
-    in_campaigns = {i for c in data["campaigns"] for i in c.get("member_ids", [])}
-    campaigned = len(in_campaigns & set(scope_contribution_ids(run.scope_key))) if in_campaigns else 0
+    for theme in shown:
+        quotes = [public_quote(found[i], language) for i in (theme.representative_ids or [])
+                  if i in found and theme_of.get(i) == theme.id]
+        items.append({"label": theme.label, "size": sizes[theme.id], "share": sizes[theme.id] / total if total else 0.0,
+                      "is_minority": theme.is_minority, "quotes": [q for q in quotes if q][:PUBLIC_QUOTES]})
+    in_campaigns = sorted({i for c in (run.result or {}).get("campaigns", []) for i in c.get("member_ids", [])})
+    campaigned = sum(db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(
+        scope_clause(scope_key), Contribution.id.in_(in_campaigns[start:start + 500]))) or 0
+        for start in range(0, len(in_campaigns), 500))
     return {
-        "approved_at": run.approved_at, "total": data["total"],
+        "approved_at": run.approved_at, "total": total,
         "main_themes": [t for t in items if not t["is_minority"]],
         "minority_themes": [t for t in items if t["is_minority"]],
-        "unassigned": len(data["unassigned_ids"]), "campaigned": campaigned,
+        "unassigned": len(unassigned_ids(scope_key, run)), "campaigned": campaigned,
     }
 
 
