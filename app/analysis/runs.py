@@ -192,7 +192,8 @@ def _compute(run: AnalysisRun) -> None:
     items = [embeddings.item_of(c) for c in contributions]
     vectors = embeddings.vectors_for(contributions, backend, items=items)
     result = method.summarise(items, vectors if len(items) else None, k=run.parameters.get("k"),
-                              seed=run.parameters.get("seed", SEED), backend=backend.name, model=backend.model)
+                              seed=run.parameters.get("seed", SEED), backend=backend.name, model=backend.model,
+                              subjects=method.subjects_for(backend) if len(items) else None)
     _step(run, 80, "saving")
     _store(run, contributions, vectors, result)
     run.method = _plain(dict(result.method or {}))

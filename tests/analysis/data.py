@@ -1,5 +1,7 @@
-"""A small multilingual set of contributions on three topics, for the run tests."""
+"""A small multilingual set of contributions on three topics, for the run tests; helpers to compare themes with labels."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,21 @@ def method_available() -> bool:
 
 
 needs_method = pytest.mark.skipif(not method_available(), reason="the method library app/analysis/method is missing")
+
+
+# --- comparing themes with human labels (tests of app.analysis.method) --------------------------
+
+SIB_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "analysis" / "sib200_mixed_dev.tsv"
+
+
+def ari(a, b) -> float:
+    """Adjusted Rand index of two labellings."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return adjusted_rand_score(a, b)
+
+
+def labels(result, items) -> list[int]:
+    """Theme index per item of a method Result; unassigned items form one extra cluster (-1)."""
+    theme_of = result.theme_of()
+    return [theme_of[i.id] if theme_of[i.id] is not None else -1 for i in items]

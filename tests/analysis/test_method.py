@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import importlib.util
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,18 +19,8 @@ from app.analysis.method import (
     summarise,
 )
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "analysis" / "sib200_mixed_dev.tsv"
-
-
-def ari(a, b) -> float:
-    from sklearn.metrics import adjusted_rand_score
-
-    return adjusted_rand_score(a, b)
-
-
-def labels(result, items) -> list[int]:
-    theme_of = result.theme_of()
-    return [theme_of[i.id] if theme_of[i.id] is not None else -1 for i in items]
+from tests.analysis.data import SIB_FIXTURE as FIXTURE
+from tests.analysis.data import ari, labels
 
 
 @pytest.fixture(scope="module")

