@@ -1,7 +1,8 @@
 """Horizontal bar charts as data for server-rendered, accessible SVG (``analysis/chart_macros.html``).
 
-A chart is drawn in a fixed coordinate system (``viewBox``) and scaled by CSS to the width of the
-page (``width: 100%``), so it works at 320 px. Each bar has its label on a line above it and its
+A chart is drawn in a fixed coordinate system (``viewBox``) 300 units wide and scaled by CSS to the
+width of the page (``width: 100%``, at most 24rem): on a 320 px phone it is shown at about its own
+size, so its 13-unit labels stay about 12.5 px tall, and on a desktop at most about 17 px. Each bar has its label on a line above it and its
 value at its end. For right-to-left pages the geometry is mirrored here (bars grow from the right,
 labels are anchored at the right edge), so the template needs no arithmetic. The same figures are
 always shown in a real table next to the chart; the SVG is a picture of that table.
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 400  # viewBox units
+WIDTH = 300  # viewBox units (about the content width of a 320 px phone)
 ROW = 46  # label line + bar + gap
 LABEL_Y = 15  # baseline of the label within a row
 BAR_Y = 21
 BAR_HEIGHT = 16
-VALUE_ROOM = 56  # room at the end of the longest bar for its value
+VALUE_ROOM = 48  # room at the end of the longest bar for its value
 PADDING = 4
 
 
