@@ -139,6 +139,9 @@ def test_an_input_session_is_recorded_with_its_organisation(client, member, cons
     assert _db.session.scalar(sa.select(AuditEntry.action)) == "input_session.create"
     index = client.get(_base(consultation) + "/").get_data(as_text=True)
     assert "Workshop im Nachbarschaftshaus" in index
+    # The table scrolls sideways on a phone: its region is named and reachable by keyboard.
+    assert '<h2 id="sessions-heading">' in index
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="sessions-heading">' in index
 
 
 @pytest.mark.parametrize("field, value", [("title", ""), ("held_on", "31.05.2024"), ("participant_count", "-1"),
