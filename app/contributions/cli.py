@@ -44,9 +44,12 @@ def import_command(file: str, slug: str, dry_run: bool, default_channel: str):
         db.session.rollback()
     else:
         db.session.commit()
-        from app.analysis.embeddings import schedule_arrivals
+        from app.contributions.services import after_import
 
-        schedule_arrivals(report.added_ids)
+        with force_locale("en"):  # the command line speaks English, like the report above
+            translation = after_import(report.added_ids)
+        if translation:
+            lines.append(translation)
     for line in lines:
         click.echo(line)
     if not report.ok:

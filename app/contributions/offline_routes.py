@@ -28,7 +28,6 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from app.analysis.embeddings import schedule_arrivals
 from app.contributions import imports, offline, services
 from app.contributions.forms import answers_from_form, build_contribution_form, self_description_from_form
 from app.contributions.models import Channel, InputSessionFormat
@@ -295,9 +294,11 @@ def import_file(slug: str):
                     db.session.rollback()
                 else:
                     db.session.commit()
-                    schedule_arrivals(report.added_ids)
+                    translation = services.after_import(report.added_ids)
                     flash(_("%(added)s added, %(skipped)s skipped as already present, %(refused)s refused.",
                             **report.counts()), "success")
+                    if translation:
+                        flash(translation, "info")
                     return redirect(url_for("offline.import_file", slug=consultation.slug), code=303)
     status = 200
     if form.is_submitted() and (form.errors or error or (report is not None and not report.ok)):

@@ -208,6 +208,20 @@ def after_storing(contribution_ids) -> None:
     schedule_arrivals(ids)
 
 
+def after_import(contribution_ids) -> str | None:
+    """Side effects once imported contributions are committed: machine translation when
+    configured (in jobs of 100; without a queue only up to 20 at once) and their embeddings (in
+    jobs of 1,000). Returns what happened to the translation, for the person who imported them,
+    or None when machine translation is off."""
+    from app.analysis.embeddings import schedule_arrivals
+    from app.contributions.translations import schedule_batch_translation
+
+    ids = list(contribution_ids)
+    message = schedule_batch_translation(ids)
+    schedule_arrivals(ids)
+    return message
+
+
 def after_submission(contribution: Contribution) -> None:
     """Side effects once a contribution is committed: machine translation when configured, and
     the confirmation mail when the author gave an e-mail address with consent."""

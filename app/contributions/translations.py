@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.contributions.models import Contribution, ContributionTranslation, TranslationSource
 from app.core import jobs
@@ -32,6 +33,8 @@ from app.i18n.providers import (
 log = logging.getLogger(__name__)
 
 MAX_TRANSLATION_LENGTH = 10_000
+TRANSLATIONS_PER_JOB = 100  # contributions per job when many are stored at once (an import)
+INLINE_TRANSLATIONS_MAX = 20  # without a queue, more than this many are left for `translations pending`
 
 
 class TranslationRefused(Exception):
@@ -165,6 +168,55 @@ def schedule_machine_translation(contribution_id: int):
     if not machine_translation_enabled(current_app.config):
         return None
     return jobs.enqueue(machine_translate_contribution, contribution_id)
+
+
+def machine_translate_batch(*contribution_ids: int) -> None:
+    """The job for contributions stored together: :func:`machine_translate_contribution` for
+    each. Under RQ a transient failure of one does not stop the others; the job raises at the end
+    so that RQ's Retry runs it again (contributions translated by then are skipped)."""
+    retry = []
+    for contribution_id in contribution_ids:
+        try:
+            machine_translate_contribution(contribution_id)
+        except TranslationError as exc:
+            if not exc.retryable:
+                raise
+            retry.append(contribution_id)
+    if retry:
+        raise TranslationError(f"Machine translation of {len(retry)} of {len(contribution_ids)} contributions "
+                               "failed for now", retryable=True)
+
+
+def schedule_batch_translation(contribution_ids) -> str | None:
+    """Machine translation of contributions stored together (an import), when a provider is
+    configured: jobs of :data:`TRANSLATIONS_PER_JOB` with a queue; without one, at most
+    :data:`INLINE_TRANSLATIONS_MAX` right away, more are left for ``flask --app wsgi translations
+    pending`` (translating thousands would hold the request for hours). Returns what happened,
+    for the person who imported them, or None (machine translation off, nothing stored). Never
+    raises: the contributions are stored whatever happens here."""
+    ids = [int(i) for i in contribution_ids]
+    if not ids or not machine_translation_enabled(current_app.config):
+        return None
+    try:
+        queue = jobs.get_queue()
+        if queue is None and len(ids) > INLINE_TRANSLATIONS_MAX:
+            log.info("%s contributions stored at once without a job queue: left for 'translations pending'", len(ids))
+            return ngettext("Machine translation of %(num)d contribution was left for later: an administrator "
+                            "starts it with “flask --app wsgi translations pending”.",
+                            "Machine translation of %(num)d contributions was left for later: an administrator "
+                            "starts it with “flask --app wsgi translations pending”.", len(ids))
+        for start in range(0, len(ids), TRANSLATIONS_PER_JOB):
+            job = jobs.enqueue(machine_translate_batch, *ids[start:start + TRANSLATIONS_PER_JOB])
+            if queue is not None and job is None:  # Redis did not take it (logged by enqueue)
+                raise RuntimeError("the job queue did not accept the job")
+    except Exception:  # noqa: BLE001 - an import must never fail because of machine translation
+        log.exception("Could not schedule the machine translation of %s contributions", len(ids))
+        return ngettext("Machine translation of %(num)d contribution could not be started; an administrator "
+                        "starts it with “flask --app wsgi translations pending”.",
+                        "Machine translation of %(num)d contributions could not be started; an administrator "
+                        "starts it with “flask --app wsgi translations pending”.", len(ids))
+    return ngettext("Machine translation requested for %(num)d contribution.",
+                    "Machine translation requested for %(num)d contributions.", len(ids))
 
 
 def add_human_translation(contribution: Contribution, language: str, text: str, actor) -> ContributionTranslation:
