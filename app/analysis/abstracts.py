@@ -116,11 +116,11 @@ def _cut(text: str | None) -> str:
 def _text_of(contribution: Contribution) -> str:
     """The German translation where there is one (or the German original), else the original
     marked with its language."""
-    if contribution.language == "de":
+    if (contribution.language or "").startswith("de"):
         return _cut(contribution.text)
-    translation = contribution.current_translation("de")
-    if translation is not None and (translation.text or "").strip():
-        return _cut(translation.text)
+    german = contribution.german_translation_text()
+    if german is not None:
+        return _cut(german)
     return f"[{contribution.language or 'und'}] {_cut(contribution.text)}"
 
 

@@ -171,13 +171,9 @@ def item_of(contribution: Contribution):
     translation (for a contribution in another language)."""
     from app.analysis.method import Item
 
-    text_de = None
-    if not (contribution.language or "").startswith("de"):
-        translation = contribution.current_translation("de")
-        text_de = translation.text if translation is not None else None
     channel = getattr(contribution.channel, "value", contribution.channel) or "online"
     return Item(id=contribution.id, text=text_of(contribution), language=contribution.language or "und",
-                channel=channel, text_de=text_de)
+                channel=channel, text_de=contribution.german_translation_text())
 
 
 def vectors_for(contributions, backend=None, items=None):

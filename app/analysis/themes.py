@@ -197,12 +197,8 @@ def contributions_by_id(ids) -> dict[int, Contribution]:
 
 def quote(contribution: Contribution) -> dict:
     """A contribution as a quote: the original and its current German translation, if any."""
-    german = None
-    if contribution.language != "de":
-        translation = contribution.current_translation("de")
-        german = translation.text if translation is not None else None
     return {"id": contribution.id, "text": contribution.text, "language": contribution.language,
-            "german": german, "consultation_id": contribution.consultation_id}
+            "german": contribution.german_translation_text(), "consultation_id": contribution.consultation_id}
 
 
 def overview(scope_key: str) -> dict:

@@ -119,6 +119,14 @@ class Contribution(db.Model):
         candidates = [t for t in self.translations if t.language == language and t.is_current]
         return max(candidates, key=lambda t: (t.created_at, t.id or 0)) if candidates else None
 
+    def german_translation_text(self) -> str | None:
+        """The text of the current German translation of a contribution not written in German
+        (what the working group reads beside the original), or None."""
+        if (self.language or "").startswith("de"):
+            return None
+        translation = self.current_translation("de")
+        return translation.text if translation is not None and (translation.text or "").strip() else None
+
     def ordered_answers(self) -> list["Answer"]:
         """Answers in the order of their questions."""
         return sorted(self.answers, key=lambda a: (a.question.position, a.question_id))

@@ -320,3 +320,17 @@ def test_pending_command_without_provider(app, db, cli, monkeypatch):
     result = cli.invoke(args=["translations", "pending"])
     assert result.exit_code != 0
     assert "Machine translation is off" in result.output
+
+
+def test_the_german_text_the_working_group_reads(db, libre, contribution):
+    """``german_translation_text``: quotes, theme-finding and machine-written summaries use it."""
+    assert contribution.german_translation_text() is None  # not translated yet
+    schedule_machine_translation(contribution.id)
+    db.session.expire_all()
+    assert contribution.german_translation_text() == f"[de] {TEXT}"
+    staff = make_user(role="moderator")
+    add_human_translation(contribution, "de", "Mehr Treffpunkte für Jugendliche", staff)
+    db.session.commit()
+    assert contribution.german_translation_text() == "Mehr Treffpunkte für Jugendliche"  # the current one
+    german = make_contribution(contribution.consultation, "Mehr Bänke", language="de")
+    assert german.german_translation_text() is None  # the original is German already
