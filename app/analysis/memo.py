@@ -180,6 +180,14 @@ def _blocks(scope_key: str, scope_title: str, scope_text: str, since: date | Non
     else:
         overview = theme_service.overview(scope_key)
         blocks.append(Block("note", _("Summary approved on %(date)s.", date=format_date(utc_to_local(run.approved_at).date(), "long"))))
+        consultation_id = theme_service.consultation_id_of(scope_key)
+        if consultation_id is not None:  # only a consultation's summary can be public ("What we heard")
+            public = theme_service.public_run(consultation_id)
+            if public is not None and public.id == run.id:
+                blocks.append(Block("note", _("Shown to every reader of the consultation page since %(date)s.",
+                                              date=format_date(utc_to_local(run.published_at).date(), "long"))))
+            else:
+                blocks.append(Block("note", _("Not shown on the consultation page.")))
         blocks.extend(_theme_blocks(overview["main_themes"], overview["total"]))
         blocks.append(Block("h2", _("Minority voices")))
         if overview["minority_themes"]:

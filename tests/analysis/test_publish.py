@@ -44,6 +44,14 @@ def heard(client, consultation, lang="de") -> str | None:
     return found.group(0) if found else None
 
 
+def memo_notes(scope) -> list[str]:
+    from app.analysis.memo import memo_blocks
+    from app.extensions import db
+
+    db.session.expire_all()  # the runs were changed by requests
+    return [b.text for b in memo_blocks(scope, scope_title="t", scope_text="t") if b.kind == "note"]
+
+
 def themes_page(consultation) -> str:
     return f"/de/analysis/consultations/{consultation.slug}/themes"
 
@@ -90,6 +98,7 @@ def test_published_summary_is_shown_to_every_reader_until_withdrawn(client, db, 
     assert f'action="/de/analysis/runs/{run.id}/publish"' in html and "unpublish" not in html
     log_out(client)
     assert heard(client, consultation) is None  # approved, not published
+    assert "Nicht auf der Seite der Beteiligung zu sehen." in memo_notes(scope)
 
     login_as("working_group")
     response = act(client, csrf_token, consultation, run, "publish")
@@ -99,6 +108,9 @@ def test_published_summary_is_shown_to_every_reader_until_withdrawn(client, db, 
     html = client.get(themes_page(consultation)).get_data(as_text=True)
     assert f'action="/de/analysis/runs/{run.id}/unpublish"' in html and f"runs/{run.id}/publish\"" not in html
     log_out(client)
+    # The memo for the meeting says so, too.
+    [note] = [n for n in memo_notes(scope) if "Seite der Beteiligung" in n]
+    assert re.fullmatch(r"Seit \d{1,2}\. \w+ \d{4} für alle auf der Seite der Beteiligung sichtbar\.", note), note
 
     overview = themes.overview(scope)
     section = heard(client, consultation)
