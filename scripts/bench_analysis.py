@@ -15,6 +15,9 @@ Prints markdown tables:
   specific code" is the contribution's rarest code. Contributions without a code form the class
   "none". Baseline rows (e5 + k-means told the true k, on raw and on language-centred vectors)
   use the same labels.
+* The subject view on and off (``subject_weight`` 0, 0.5, 1.0) on the same sets, and on 700
+  English NHS Friends-and-Family-Test comments with 40 human codes (one subject: a check that
+  the view does not hurt single-subject input).
 * Unassigned contributions count as ONE extra cluster in every ARI (they are not dropped);
   the share of unassigned contributions is reported next to each ARI.
 * Embedding throughput (texts/s) and the time and peak memory of a summary (clustering + themes
@@ -92,6 +95,28 @@ def load_ottensen(data: Path | None = None) -> tuple[list[Item], dict[str, list[
         first.append(present[0] if present else "none")
         specific.append(min(present, key=lambda c: (frequency[c], codes.index(c))) if present else "none")
     return items, {"first code": first, "most specific code": specific}
+
+
+def load_nhs(data: Path | None = None, n: int = 700) -> tuple[list[Item], dict[str, list[str]]]:
+    """The first ``n`` NHS Friends-and-Family-Test comments longer than 30 characters (English,
+    about one subject: care), labelled by their first and by their rarest human code (the code
+    columns after "Not assigned"; no code: "none"). Used to check that the subject view does not
+    hurt a single-subject set; never for anything else."""
+    data = data or DATA
+    with open(data / "nhs-fft-patient-feedback-en" / "fft_phase2_v6framework_multilabel.csv", encoding="utf-8",
+              newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = list(rows[0].keys())
+    codes = columns[columns.index("Not assigned") + 1:]
+    rows = [r for r in rows if len((r["FFT answer"] or "").strip()) > 30][:n]
+    frequency = {c: sum(r.get(c) == "1" for r in rows) for c in codes}
+    items, first, rarest = [], [], []
+    for number, row in enumerate(rows):
+        items.append(Item(id=number, text=row["FFT answer"], language="en"))
+        present = [c for c in codes if row.get(c) == "1"]
+        first.append(present[0] if present else "none")
+        rarest.append(min(present, key=lambda c: (frequency[c], codes.index(c))) if present else "none")
+    return items, {"first code": first, "most specific code": rarest}
 
 
 def load_krefeld_bonn(data: Path | None = None) -> list[Item]:
@@ -263,14 +288,20 @@ def quality(backend, cache, data: Path, seeds=(0, 1, 2)) -> None:
     if subjects_for(backend) is not None:
         print("\nThe subject view (similarities to general subject areas, weight `subject_weight`) on and off:\n")
         print(f"| subject_weight | SIB-200 dev, mean of {len(seeds)} | SIB-200 train, {SUBSETS} subsets of 204 | "
-              "SIB-200 train (701) | Ottensen first code | Ottensen most specific code |")
-        print("|---|---|---|---|---|---|")
+              "SIB-200 train (701) | Ottensen first code | Ottensen most specific code | "
+              "NHS feedback (700, English) first code | NHS most specific code |")
+        print("|---|---|---|---|---|---|---|---|")
         for weight in (0.0, 0.5, 1.0):
             sib = _sib_means(backend, cache, data, seeds, subject_weight=weight)
             items, codes = load_ottensen(data)
             row = evaluate(items, codes, backend, cache, subject_weight=weight)
+            nhs = "| – | – |"
+            if (data / "nhs-fft-patient-feedback-en").is_dir():
+                nhs_items, nhs_codes = load_nhs(data)
+                found = evaluate(nhs_items, nhs_codes, backend, cache, subject_weight=weight)
+                nhs = f"| {found['first code']:.3f} | {found['most specific code']:.3f} |"
             print(f"| {weight} | {sib['dev']:.3f} | {sib['subsets']:.3f} | {sib['train']:.3f} | "
-                  f"{row['first code']:.3f} | {row['most specific code']:.3f} |")
+                  f"{row['first code']:.3f} | {row['most specific code']:.3f} {nhs}")
     print("\nBaselines on the same labels (k-means told the true number of classes, seed 0):\n")
     print("| data set | labels | k-means on raw vectors | k-means on language-centred vectors |")
     print("|---|---|---|---|")
