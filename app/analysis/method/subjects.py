@@ -4,8 +4,10 @@ Multilingual sentence vectors place a sentence near others in the same language,
 names or the same sentence shape, not only near those on the same subject: on SIB-200 only about
 40 % of a sentence's nearest neighbours share its topic once languages are centred. Comparing every
 contribution with the same list of subject areas ("Gesundheit", "Reisen und Tourismus",
-"Arbeitsmarkt", …, ``subjects_de.txt``, after the IPTC Media Topics) gives a second description
-that only follows the subject, in whatever language the contribution is written.
+"Arbeitsmarkt", …, ``subjects.tsv``, after the IPTC Media Topics) gives a second description
+that only follows the subject, in whatever language the contribution is written. Each area is
+named in the eight interface languages, and its vector is the mean of the eight labels' vectors,
+so that no language is closer to the areas than another.
 
 :func:`subject_view` keeps, per contribution, its similarities to its ``top`` closest subject areas
 (after subtracting each language's mean, like the vectors), and :func:`with_subjects` appends that
@@ -24,29 +26,44 @@ import numpy as np
 
 from app.analysis.method.backends import l2_normalise
 
-SUBJECTS_FILE = Path(__file__).with_name("subjects_de.txt")
+SUBJECTS_FILE = Path(__file__).with_name("subjects.tsv")
 
 
 @dataclass(frozen=True)
 class Subjects:
     """Subject areas and their vectors from the backend that embeds the contributions."""
 
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # the German name of each area
     vectors: np.ndarray  # (len(labels), dim), rows L2-normalised
+    languages: tuple[str, ...] = ("de",)  # the languages whose labels were averaged
+    source_sha256: str = ""  # of the file the areas come from (all languages); "" when built in code
 
     @property
     def labels_hash(self) -> str:
-        return hashlib.sha256("\n".join(self.labels).encode("utf-8")).hexdigest()
+        return self.source_sha256 or hashlib.sha256("\n".join(self.labels).encode("utf-8")).hexdigest()
 
     def describe(self) -> dict:
         """What the method record keeps of the subject areas (enough to reproduce the run)."""
-        return {"count": len(self.labels), "labels_sha256": self.labels_hash, "file": SUBJECTS_FILE.name}
+        return {"count": len(self.labels), "languages": list(self.languages), "labels_sha256": self.labels_hash,
+                "file": SUBJECTS_FILE.name}
+
+
+def subject_table(path: Path = SUBJECTS_FILE) -> dict[str, tuple[str, ...]]:
+    """The areas of ``path`` by language: a header row of language codes, then one row per area,
+    tab-separated; ``#`` comments and blank lines skipped. Raises ValueError for a row whose number
+    of cells differs from the header's or that has an empty cell."""
+    rows = [line.rstrip("\n") for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [row for row in rows if row.strip() and not row.startswith("#")]
+    header, body = rows[0].split("\t"), [row.split("\t") for row in rows[1:]]
+    for number, cells in enumerate(body, start=1):
+        if len(cells) != len(header) or not all(cell.strip() for cell in cells):
+            raise ValueError(f"{path.name}: area {number} does not have one label per language")
+    return {language: tuple(cells[i].strip() for cells in body) for i, language in enumerate(header)}
 
 
 def subject_labels(path: Path = SUBJECTS_FILE) -> tuple[str, ...]:
-    """The subject areas of ``path``: one per line, ``#`` comments and blank lines skipped."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
+    """The German names of the subject areas."""
+    return subject_table(path)["de"]
 
 
 def subjects_for(backend) -> Subjects | None:
@@ -59,10 +76,49 @@ def subjects_for(backend) -> Subjects | None:
 
 @lru_cache(maxsize=4)
 def _embedded(model: str, backend) -> Subjects:
-    labels = subject_labels()
-    vectors = l2_normalise(np.asarray(backend.embed(list(labels)), dtype=np.float32))
+    table = subject_table()
+    languages = tuple(table)
+    source = hashlib.sha256(SUBJECTS_FILE.read_bytes()).hexdigest()
+    vectors = _shipped_vectors(model, source)
+    if vectors is None:  # another model, or the list changed: embed the labels (8 × 149, about 10 s)
+        vectors = embed_subjects(backend, table)
     vectors.setflags(write=False)
-    return Subjects(labels=labels, vectors=vectors)
+    return Subjects(labels=table["de"], vectors=vectors, languages=languages, source_sha256=source)
+
+
+def embed_subjects(backend, table: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+    """Each area's vector: the mean of its labels' vectors in every language, L2-normalised."""
+    table = table or subject_table()
+    languages = list(table)
+    count = len(table[languages[0]])
+    texts = [label for language in languages for label in table[language]]
+    embedded = l2_normalise(np.asarray(backend.embed(texts), dtype=np.float32))
+    return l2_normalise(embedded.reshape(len(languages), count, -1).sum(axis=0))
+
+
+def shipped_vectors_path(model: str) -> Path:
+    """Where the precomputed vectors of the areas for ``model`` are shipped with the code."""
+    return SUBJECTS_FILE.with_name(f"subjects.{hashlib.sha256(model.encode()).hexdigest()[:12]}.npz")
+
+
+def write_shipped_vectors(backend) -> Path:
+    """Embed the areas with ``backend`` and store them beside the list (``scripts/subject_vectors.py``)."""
+    path = shipped_vectors_path(backend.model)
+    source = hashlib.sha256(SUBJECTS_FILE.read_bytes()).hexdigest()
+    np.savez_compressed(path, vectors=embed_subjects(backend).astype(np.float32), model=np.array(backend.model),
+                        source_sha256=np.array(source))
+    return path
+
+
+def _shipped_vectors(model: str, source: str) -> np.ndarray | None:
+    """The shipped vectors for ``model`` if they were made from this very list, else None."""
+    path = shipped_vectors_path(model)
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if str(data["model"]) != model or str(data["source_sha256"]) != source:
+            return None
+        return np.array(data["vectors"], dtype=np.float32)
 
 
 def subject_view(vectors: np.ndarray, subjects: Subjects, languages: list[str], *, top: int,
