@@ -213,3 +213,12 @@ def test_stale_or_foreign_shipped_vectors_are_not_used():
     assert _shipped_vectors(model, source).shape == (149, 384)
     assert _shipped_vectors(model, "0" * 64) is None  # the list was changed since: embed it again
     assert _shipped_vectors("another-model", source) is None  # nothing shipped for that model
+
+
+def test_a_damaged_shipped_file_is_ignored(tmp_path, monkeypatch):
+    from app.analysis.method import subjects as module
+
+    damaged = tmp_path / "subjects.damaged.npz"
+    damaged.write_bytes(b"not a zip file")
+    monkeypatch.setattr(module, "shipped_vectors_path", lambda model: damaged)
+    assert module._shipped_vectors("any-model", "0" * 64) is None

@@ -18,6 +18,7 @@ decide. Backends whose vectors depend on the run (TF-IDF) have no subject view.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -80,7 +81,7 @@ def _embedded(model: str, backend) -> Subjects:
     languages = tuple(table)
     source = hashlib.sha256(SUBJECTS_FILE.read_bytes()).hexdigest()
     vectors = _shipped_vectors(model, source)
-    if vectors is None:  # another model, or the list changed: embed the labels (8 × 149, about 10 s)
+    if vectors is None:  # another model, or the list changed: embed the 8 × 149 labels (10–30 s)
         vectors = embed_subjects(backend, table)
     vectors.setflags(write=False)
     return Subjects(labels=table["de"], vectors=vectors, languages=languages, source_sha256=source)
@@ -115,10 +116,14 @@ def _shipped_vectors(model: str, source: str) -> np.ndarray | None:
     path = shipped_vectors_path(model)
     if not path.is_file():
         return None
-    with np.load(path, allow_pickle=False) as data:
-        if str(data["model"]) != model or str(data["source_sha256"]) != source:
-            return None
-        return np.array(data["vectors"], dtype=np.float32)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["model"]) != model or str(data["source_sha256"]) != source:
+                return None
+            vectors = np.array(data["vectors"], dtype=np.float32)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # damaged: embed the labels instead
+        return None
+    return vectors
 
 
 def subject_view(vectors: np.ndarray, subjects: Subjects, languages: list[str], *, top: int,
