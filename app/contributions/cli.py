@@ -44,10 +44,10 @@ def import_command(file: str, slug: str, dry_run: bool, default_channel: str):
         db.session.rollback()
     else:
         db.session.commit()
-        from app.contributions.services import after_import
+        from app.contributions.services import after_storing
 
         with force_locale("en"):  # the command line speaks English, like the report above
-            translation = after_import(report.added_ids)
+            translation = after_storing(report.added_ids)
         if translation:
             lines.append(translation)
     for line in lines:

@@ -263,9 +263,11 @@ def session_batch(slug: str, session_id: int):
         batch.texts.errors = [*batch.texts.errors, _refusal(error.reason)]
         return _session_page(input_session, batch=batch, preview=texts, status=422)
     db.session.commit()
-    services.after_storing(ids)
+    translation = services.after_storing(ids)
     flash(ngettext("%(num)d contribution has been saved.", "%(num)d contributions have been saved.", len(ids)),
           "success")
+    if translation:
+        flash(translation, "info")
     return redirect(url_for("offline.session", slug=consultation.slug, session_id=session_id), code=303)
 
 
@@ -294,7 +296,7 @@ def import_file(slug: str):
                     db.session.rollback()
                 else:
                     db.session.commit()
-                    translation = services.after_import(report.added_ids)
+                    translation = services.after_storing(report.added_ids)
                     flash(_("%(added)s added, %(skipped)s skipped as already present, %(refused)s refused.",
                             **report.counts()), "success")
                     if translation:

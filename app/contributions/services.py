@@ -195,24 +195,14 @@ def translations_by_language(contribution: Contribution) -> dict[str, list]:
     return grouped
 
 
-def after_storing(contribution_ids) -> None:
+def after_storing(contribution_ids) -> str | None:
     """Side effects once contributions entered for others are committed (offline, one by one or in
-    a batch, or sent as an organisation's statement): machine translation when configured, and
-    their embeddings for the analysis, after which published ones join the nearest theme."""
-    from app.analysis.embeddings import schedule_arrivals
-    from app.contributions.translations import schedule_machine_translation
-
-    ids = list(contribution_ids)
-    for contribution_id in ids:
-        schedule_machine_translation(contribution_id)
-    schedule_arrivals(ids)
-
-
-def after_import(contribution_ids) -> str | None:
-    """Side effects once imported contributions are committed: machine translation when
-    configured (in jobs of 100; without a queue only up to 20 at once) and their embeddings (in
-    jobs of 1,000). Returns what happened to the translation, for the person who imported them,
-    or None when machine translation is off."""
+    a batch, imported, or sent as an organisation's statement): machine translation when
+    configured (in jobs of 100; without a queue only up to 20 at once, see
+    :func:`~app.contributions.translations.schedule_batch_translation`) and their embeddings for
+    the analysis (in jobs of 1,000), after which published ones join the nearest theme. Returns
+    what happened to the translation, for the person who stored them, or None when machine
+    translation is off."""
     from app.analysis.embeddings import schedule_arrivals
     from app.contributions.translations import schedule_batch_translation
 

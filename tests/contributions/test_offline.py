@@ -23,6 +23,7 @@ from app.extensions import db as _db
 from app.moderation.models import AuditEntry
 from tests.factories import make_consultation, make_contribution, make_organisation
 from tests.helpers import count, get_csrf_token
+from tests.contributions.test_translations import libre  # noqa: F401 - fixture
 
 FREE = {"kind": QuestionKind.FREE_TEXT, "required": True}
 CHOICE = {"kind": QuestionKind.SINGLE_CHOICE, "options": ["Ja", "Nein"]}
@@ -255,3 +256,27 @@ def test_pages_render_in_german_and_arabic(client, member, consultation, db):
     for lang in ("de", "ar"):
         for path in ("/", "/assisted", "/sessions/new", f"/sessions/{session.id}", "/import"):
             assert client.get(_base(consultation, lang) + path).status_code == 200, (lang, path)
+
+
+def test_a_batch_is_machine_translated_like_an_import(client, member, consultation, db, libre):
+    """A batch goes through the same scheduling as an import (jobs of 100; without a queue at
+    most 20 right away) and says so."""
+    from app.contributions.models import ContributionTranslation
+
+    user, org = member
+    session = _session(consultation, org, InputSessionFormat.WORKSHOP)
+    path = f"{_base(consultation)}/sessions/{session.id}"
+    data = {"batch-texts": "Gençler için buluşma yeri\n\nDaha fazla kreş", "batch-language": "tr"}
+    saved = client.post(path + "/batch", data={"batch-csrf_token": get_csrf_token(client, path), "save": "1", **data})
+    assert saved.status_code == 303
+    page = client.get(path).get_data(as_text=True)
+    assert "2 contributions have been saved." in page and "Machine translation requested for 2 contributions." in page
+    _db.session.expire_all()
+    texts = sorted(_db.session.scalars(sa.select(ContributionTranslation.text)).all())
+    assert texts == ["[de] Daha fazla kreş", "[de] Gençler için buluşma yeri"]
+    many = "\n\n".join(f"Satır {n}" for n in range(21))
+    saved = client.post(path + "/batch", data={"batch-csrf_token": get_csrf_token(client, path), "save": "1",
+                                               "batch-texts": many, "batch-language": "tr"})
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Machine translation of 21 contributions was left for later" in page
+    assert count(db, ContributionTranslation) == 2

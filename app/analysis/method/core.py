@@ -331,8 +331,6 @@ def _summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, back
         "match_threshold": MATCH_THRESHOLD,
     }
     use_subjects = subjects is not None and p["subject_weight"] > 0 and len(items) > 0
-    if use_subjects and vectors.shape[1] != subjects.vectors.shape[1]:
-        raise ValueError("the subject vectors come from another model (dimensions differ)")
     method["subjects"] = subjects.describe() if use_subjects else None
     if not items:
         method.update(k=0, k_chosen_by="no contributions", assign_threshold=ASSIGN_THRESHOLD, n_duplicates=0)
