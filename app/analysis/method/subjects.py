@@ -14,12 +14,21 @@ so that no language is closer to the areas than another.
 view, weighted, to the prepared vectors before clustering. The weight is small (0.5 by default):
 within a consultation on one subject the list cannot tell sub-topics apart, and the vectors still
 decide. Backends whose vectors depend on the run (TF-IDF) have no subject view.
+
+A consultation on one subject (:func:`dominant_area`: one area among the three closest of most
+contributions) is compared with its own frequent words instead (:mod:`app.analysis.method.terms`;
+``terms`` and ``areas=False`` of :func:`with_subjects`): embedded by the same model when a
+computation needs them (and kept for the process), they tell apart the sub-topics that the
+general areas cannot.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
 import zipfile
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +47,8 @@ class Subjects:
     vectors: np.ndarray  # (len(labels), dim), rows L2-normalised
     languages: tuple[str, ...] = ("de",)  # the languages whose labels were averaged
     source_sha256: str = ""  # of the file the areas come from (all languages); "" when built in code
+    model: str = ""  # the backend's model: the key of its cached term vectors
+    embed: Callable | None = field(default=None, compare=False, repr=False)  # the backend's embed, for terms
 
     @property
     def labels_hash(self) -> str:
@@ -84,7 +95,8 @@ def _embedded(model: str, backend) -> Subjects:
     if vectors is None:  # another model, or the list changed: embed the 8 × 149 labels (10–30 s)
         vectors = embed_subjects(backend, table)
     vectors.setflags(write=False)
-    return Subjects(labels=table["de"], vectors=vectors, languages=languages, source_sha256=source)
+    return Subjects(labels=table["de"], vectors=vectors, languages=languages, source_sha256=source, model=model,
+                    embed=backend.embed)
 
 
 def embed_subjects(backend, table: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
@@ -126,16 +138,79 @@ def _shipped_vectors(model: str, source: str) -> np.ndarray | None:
     return vectors
 
 
+TERM_CACHE_SIZE = 50_000  # term vectors kept per process (about 75 MB at 384 dimensions)
+_term_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_term_lock = threading.Lock()
+
+
+def term_vectors(subjects: Subjects, terms: list[str]) -> np.ndarray:
+    """The vectors of ``terms`` (L2-normalised, one row per term) from the model of ``subjects``;
+    each term is embedded once per process and model (least recently used dropped first; not
+    kept when the areas name no model)."""
+    if not terms:
+        return np.zeros((0, subjects.vectors.shape[1]), dtype=np.float32)
+    if subjects.embed is None:
+        raise ValueError("these subject areas have no model to embed terms with")
+    if not subjects.model:
+        fresh = l2_normalise(np.asarray(subjects.embed(list(terms)), dtype=np.float32))
+        if fresh.shape != (len(terms), subjects.vectors.shape[1]):
+            raise ValueError("the term vectors do not match the subject vectors (dimensions differ)")
+        return fresh
+    with _term_lock:
+        missing = [t for t in dict.fromkeys(terms) if (subjects.model, t) not in _term_cache]
+    if missing:
+        fresh = l2_normalise(np.asarray(subjects.embed(missing), dtype=np.float32))
+        if fresh.shape != (len(missing), subjects.vectors.shape[1]):
+            raise ValueError("the term vectors do not match the subject vectors (dimensions differ)")
+        with _term_lock:
+            for term, row in zip(missing, fresh):
+                row.setflags(write=False)
+                _term_cache[(subjects.model, term)] = row
+    with _term_lock:
+        rows = []
+        for term in terms:
+            key = (subjects.model, term)
+            _term_cache.move_to_end(key)
+            rows.append(_term_cache[key])
+        while len(_term_cache) > TERM_CACHE_SIZE:
+            _term_cache.popitem(last=False)
+    return np.vstack(rows).astype(np.float32)
+
+
+def dominant_area(vectors: np.ndarray, subjects: Subjects, closest: int = 3) -> tuple[int, float]:
+    """The subject area most often among each contribution's ``closest`` areas (raw cosine), and
+    the share of contributions that have it there: near 1 for a consultation on one subject."""
+    if len(vectors) == 0 or len(subjects.vectors) == 0:
+        return -1, 0.0
+    if vectors.shape[1] != subjects.vectors.shape[1]:
+        raise ValueError("the subject vectors come from another model (dimensions differ)")
+    closest = max(1, min(int(closest), len(subjects.vectors)))
+    counts = np.zeros(len(subjects.vectors), dtype=np.int64)
+    for start in range(0, len(vectors), 20000):
+        sims = l2_normalise(vectors[start:start + 20000]) @ subjects.vectors.T
+        nearest = np.argpartition(-sims, closest - 1, axis=1)[:, :closest]
+        counts += np.bincount(nearest.ravel(), minlength=len(subjects.vectors))
+    area = int(np.argmax(counts))
+    return area, float(counts[area] / len(vectors))
+
+
 def subject_view(vectors: np.ndarray, subjects: Subjects, languages: list[str], *, top: int,
-                 language_shrinkage: float = 10.0) -> np.ndarray:
-    """Per row: cosine similarity to each subject area, language means subtracted (as for the
+                 language_shrinkage: float = 10.0, terms: list[str] | tuple[str, ...] = (),
+                 areas: bool = True) -> np.ndarray:
+    """Per row: cosine similarity to each subject area (and to each of the consultation's
+    ``terms``, see :mod:`~app.analysis.method.terms`), language means subtracted (as for the
     vectors), all but the ``top`` largest set to 0, then centred again per language (see
     :func:`~app.analysis.method.core.prepare`)."""
     from app.analysis.method.core import prepare
 
     if vectors.shape[1] != subjects.vectors.shape[1]:
         raise ValueError("the subject vectors come from another model (dimensions differ)")
-    sims = l2_normalise(vectors) @ subjects.vectors.T
+    anchors = subjects.vectors if areas else subjects.vectors[:0]
+    if terms:
+        anchors = np.vstack([anchors, term_vectors(subjects, list(terms))])
+    if len(anchors) == 0:
+        raise ValueError("the subject view needs subject areas or terms")
+    sims = l2_normalise(vectors) @ anchors.T
     view = prepare(sims, languages, language_shrinkage=language_shrinkage)
     top = max(1, min(int(top), view.shape[1]))
     if top < view.shape[1]:
@@ -145,7 +220,8 @@ def subject_view(vectors: np.ndarray, subjects: Subjects, languages: list[str], 
 
 
 def with_subjects(prepared: np.ndarray, vectors: np.ndarray, subjects: Subjects, languages: list[str], *,
-                  weight: float, top: int, language_shrinkage: float = 10.0) -> np.ndarray:
+                  weight: float, top: int, language_shrinkage: float = 10.0,
+                  terms: list[str] | tuple[str, ...] = (), areas: bool = True) -> np.ndarray:
     """``prepared`` (rows L2-normalised) with the weighted subject view appended, centred per
     language and L2-normalised again: the cosine of two rows is about
     (cos_vectors + weight² · cos_subjects) / (1 + weight²)."""
@@ -153,6 +229,7 @@ def with_subjects(prepared: np.ndarray, vectors: np.ndarray, subjects: Subjects,
 
     if weight <= 0:
         return prepared
-    view = subject_view(vectors, subjects, languages, top=top, language_shrinkage=language_shrinkage)
+    view = subject_view(vectors, subjects, languages, top=top, language_shrinkage=language_shrinkage, terms=terms,
+                        areas=areas)
     both = np.hstack([prepared, np.float32(weight) * view]).astype(np.float32)
     return prepare(both, languages, language_shrinkage=language_shrinkage)
