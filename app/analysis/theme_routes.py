@@ -204,12 +204,14 @@ def _back_to_scope(scope: ScopeView | None):
 
 def _render_overview(scope: ScopeView, run_form: RunForm | None = None, code: int = 200):
     active = runs.active_run(scope.key)
+    data = themes.overview(scope.key)
     return render_template(
         TEMPLATES + "themes.html", scope=scope, scope_key=scope.key,
         range_form=scope.range_form() if scope.field is not None else None,
-        data=themes.overview(scope.key), active=active, run_form=run_form or RunForm(formdata=None),
+        data=data, active=active, run_form=run_form or RunForm(formdata=None),
         progress_text=runs.progress_text, summary_host=abstracts.service_host(current_app.config),
         public_run=themes.public_run(scope.consultation) if scope.consultation is not None else None,
+        subject_view=themes.subject_view_of(data["run"], current_language()),
     ), code
 
 

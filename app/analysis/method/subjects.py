@@ -73,6 +73,24 @@ def subject_table(path: Path = SUBJECTS_FILE) -> dict[str, tuple[str, ...]]:
     return {language: tuple(cells[i].strip() for cells in body) for i, language in enumerate(header)}
 
 
+@lru_cache(maxsize=1)
+def _shipped_table() -> dict[str, tuple[str, ...]]:
+    return subject_table()
+
+
+def area_name(german: str | None, language: str) -> str | None:
+    """The name of the subject area called ``german`` in German, in ``language`` where the list
+    has it (else the German name); None for no area."""
+    if not german:
+        return None
+    table = _shipped_table()
+    try:
+        row = table["de"].index(german)
+    except ValueError:  # an area of another list (a run made before it changed)
+        return german
+    return table.get(language, table["de"])[row]
+
+
 def subject_labels(path: Path = SUBJECTS_FILE) -> tuple[str, ...]:
     """The German names of the subject areas."""
     return subject_table(path)["de"]
