@@ -15,7 +15,7 @@ from app.analysis.method.subjects import dominant_area, with_subjects
 from app.analysis.method.terms import consultation_terms
 
 METHOD_NAME = "vielstimmig-themes"
-METHOD_VERSION = "3"  # 2: subject view (subjects.py); 3: the consultation's own terms join it (terms.py)
+METHOD_VERSION = "3"  # 2: subject view (subjects.py); 3: its own terms replace the areas on one subject (terms.py)
 ASSIGN_THRESHOLD = 0.15  # theme_similarity (centred cosine) below which a new contribution stays unassigned
 MATCH_THRESHOLD = 0.5  # centred cosine (or its mean with member overlap) for keeping an old theme's name
 
@@ -37,9 +37,10 @@ DEFAULTS = {
     # the prepared vectors (0: off) and how many of the closest areas each contribution keeps.
     "subject_weight": 0.5,
     "subject_top": 20,
-    # The consultation's own terms as further anchors of the subject view (terms.py): at most
+    # A consultation on one subject (one area among the 3 closest of one_subject_share of its
+    # contributions) is compared with its own terms instead of the areas (terms.py): at most
     # term_count words found in at least term_min_count contributions and term_min_share of them,
-    # in at most term_max_share; none when fewer than term_minimum words qualify (0: never).
+    # in at most term_max_share; none (the areas stay) when fewer than term_minimum qualify.
     "one_subject_share": 0.45,
     "term_count": 200,
     "term_min_count": 5,

@@ -161,6 +161,13 @@ _term_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _term_lock = threading.Lock()
 
 
+def _embed_terms(subjects: Subjects, terms: list[str]) -> np.ndarray:
+    fresh = l2_normalise(np.asarray(subjects.embed(terms), dtype=np.float32))
+    if fresh.shape != (len(terms), subjects.vectors.shape[1]):
+        raise ValueError("the term vectors do not match the subject vectors (dimensions differ)")
+    return fresh
+
+
 def term_vectors(subjects: Subjects, terms: list[str]) -> np.ndarray:
     """The vectors of ``terms`` (L2-normalised, one row per term) from the model of ``subjects``;
     each term is embedded once per process and model (least recently used dropped first; not
@@ -170,16 +177,11 @@ def term_vectors(subjects: Subjects, terms: list[str]) -> np.ndarray:
     if subjects.embed is None:
         raise ValueError("these subject areas have no model to embed terms with")
     if not subjects.model:
-        fresh = l2_normalise(np.asarray(subjects.embed(list(terms)), dtype=np.float32))
-        if fresh.shape != (len(terms), subjects.vectors.shape[1]):
-            raise ValueError("the term vectors do not match the subject vectors (dimensions differ)")
-        return fresh
+        return _embed_terms(subjects, list(terms))
     with _term_lock:
         missing = [t for t in dict.fromkeys(terms) if (subjects.model, t) not in _term_cache]
     if missing:
-        fresh = l2_normalise(np.asarray(subjects.embed(missing), dtype=np.float32))
-        if fresh.shape != (len(missing), subjects.vectors.shape[1]):
-            raise ValueError("the term vectors do not match the subject vectors (dimensions differ)")
+        fresh = _embed_terms(subjects, missing)
         with _term_lock:
             for term, row in zip(missing, fresh):
                 row.setflags(write=False)
